@@ -1,0 +1,64 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import path from 'node:path';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+/**
+ * The one typed configuration, read from the environment and validated at boot. This is the only place that
+ * reads process.env (README "Configuration" documents every variable).
+ */
+export class AppConfig {
+  /** HTTP port of the API. 0 picks a free port (tests). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Where the embedded event store and the SQLite read models live. */
+  @IsString()
+  DATA_DIR = './data';
+
+  /** `esdb://host:2113?tls=false` for a real EventStoreDB/KurrentDB; unset = the embedded store in DATA_DIR. */
+  @IsOptional() @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//, {
+    message: 'EVENTSTORE_URL must be an esdb:// connection string',
+  })
+  EVENTSTORE_URL?: string;
+
+  /** `postgres://user:pass@host:5432/db` for PostgreSQL read models; unset = SQLite in DATA_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Import the shipped Hama story when the event store is empty. */
+  @Transform(toBool) @IsBoolean()
+  SEED = true;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  get eventsDbPath(): string {
+    return path.resolve(this.DATA_DIR, 'events.db');
+  }
+
+  get readModelsDbPath(): string {
+    return path.resolve(this.DATA_DIR, 'read-models.db');
+  }
+}
+
+export class ConfigValidationError extends Error {}
+
+/** Reads and validates the configuration; throws a readable error naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const raw = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

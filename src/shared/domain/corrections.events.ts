@@ -1,0 +1,19 @@
+/**
+ * Corrections and retractions (issue 4) are appended to the stream of the fact they amend.
+ * Declared here so every projection can already ignore or apply them. Wire contract.
+ */
+export interface FactCorrectedData {
+  eventId: string;
+  changes: Record<string, unknown>;
+  reason: string;
+  notice: string;
+}
+
+export interface FactRetractedData {
+  eventId: string;
+  reason: string;
+  notice: string;
+}
+
+export type FactCorrected = { type: 'FactCorrected'; data: FactCorrectedData };
+export type FactRetracted = { type: 'FactRetracted'; data: FactRetractedData };
