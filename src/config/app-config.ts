@@ -32,6 +32,10 @@ export class AppConfig {
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /** PostgreSQL schema for the read models (created if missing); lets several deployments or test runs share a database. */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA = 'public';
+
   /** Import the shipped Hama story when the event store is empty. */
   @Transform(toBool) @IsBoolean()
   SEED = true;

@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { LeadershipReadModule } from './contexts/leadership/leadership-read.module.js';
+import { LeadershipWriteModule } from './contexts/leadership/leadership-write.module.js';
+import { MonumentsWriteModule } from './contexts/monuments/monuments-write.module.js';
+import { StatementsWriteModule } from './contexts/statements/statements-write.module.js';
+import { TerritoryReadModule } from './contexts/territory/territory-read.module.js';
+import { TerritoryWriteModule } from './contexts/territory/territory-write.module.js';
+import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
+import { ProjectionsModule } from './infrastructure/projections/projections.module.js';
+import { ReadStoreModule } from './infrastructure/read-store/read-store.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            autoLogging: false,
+            transport:
+              process.stdout.isTTY && config.LOG_LEVEL !== 'silent'
+                ? { target: 'pino-pretty', options: { singleLine: true } }
+                : undefined,
+          },
+        }),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        ReadStoreModule,
+        ProjectionsModule,
+        TerritoryWriteModule,
+        TerritoryReadModule,
+        LeadershipWriteModule,
+        LeadershipReadModule,
+        MonumentsWriteModule,
+        StatementsWriteModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Monuments: command side (admin controllers, command handlers). */
+@Module({})
+export class MonumentsWriteModule {}
