@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { AuditModule } from './contexts/audit/audit.module.js';
 import { LeadershipReadModule } from './contexts/leadership/leadership-read.module.js';
 import { LeadershipWriteModule } from './contexts/leadership/leadership-write.module.js';
 import { MonumentsWriteModule } from './contexts/monuments/monuments-write.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         LeadershipReadModule,
         MonumentsWriteModule,
         StatementsWriteModule,
+        AuditModule,
       ],
     };
   }

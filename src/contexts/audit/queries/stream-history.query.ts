@@ -1,0 +1,56 @@
+import { type EventStoreDBClient, StreamNotFoundError, type ResolvedEvent } from '@eventstore/db-client';
+import { Inject, NotFoundException } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE_CLIENT } from '../../../infrastructure/event-store/event-store.module.js';
+
+/** One raw event as an auditor sees it: nothing projected, nothing hidden. */
+export interface AuditedEvent {
+  eventId: string;
+  type: string;
+  streamName: string;
+  revision: string;
+  position: string | null;
+  created: string;
+  data: unknown;
+  metadata: unknown;
+}
+
+export class StreamHistoryQuery extends Query<AuditedEvent[]> {
+  constructor(readonly streamName: string) {
+    super();
+  }
+}
+
+export function toAuditedEvent(resolved: ResolvedEvent): AuditedEvent | undefined {
+  const event = resolved.event;
+  if (!event) return undefined;
+  return {
+    eventId: event.id,
+    type: event.type,
+    streamName: event.streamId,
+    revision: event.revision.toString(),
+    position: event.position ? event.position.commit.toString() : null,
+    created: event.created instanceof Date ? event.created.toISOString() : new Date(Number(event.created)).toISOString(),
+    data: event.isJson ? event.data : Buffer.from(event.data as Uint8Array).toString('base64'),
+    metadata: event.metadata ?? null,
+  };
+}
+
+@QueryHandler(StreamHistoryQuery)
+export class StreamHistoryHandler implements IQueryHandler<StreamHistoryQuery, AuditedEvent[]> {
+  constructor(@Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient) {}
+
+  async execute({ streamName }: StreamHistoryQuery): Promise<AuditedEvent[]> {
+    const events: AuditedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamName)) {
+        const audited = toAuditedEvent(resolved);
+        if (audited) events.push(audited);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw new NotFoundException(`Stream ${streamName} does not exist`);
+      throw error;
+    }
+    return events;
+  }
+}
