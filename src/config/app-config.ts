@@ -40,6 +40,18 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   SEED = true;
 
+  /** `production` refuses to start without API_KEYS; anything else falls back to printed development keys. */
+  @IsIn(['production', 'development', 'test'])
+  NODE_ENV = 'development';
+
+  /** Comma-separated `owner:role[+role]:sha256-of-key` (roles: editor, auditor, reader). See README "Access". */
+  @IsOptional() @IsString()
+  API_KEYS?: string;
+
+  /** Admin API requests per minute per API key. */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -60,6 +72,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const raw = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false });
+  if (errors.length === 0 && config.NODE_ENV === 'production' && !config.API_KEYS) {
+    throw new ConfigValidationError('Invalid configuration:\n  API_KEYS: required when NODE_ENV=production');
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,0 +1,41 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { requirementFor, satisfies } from './access-policy.js';
+import { ApiKeyRegistry, type Principal } from './api-keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The key from `X-API-Key`, or `Authorization: Bearer <key>`. */
+export function apiKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header.length > 0) return header;
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length).trim() || undefined;
+  return undefined;
+}
+
+/** Authenticates every request by API key and checks its role against the access policy, before any handler. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(@Inject(ApiKeyRegistry) private readonly registry: ApiKeyRegistry) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const required = requirementFor(request.url.split('?')[0] ?? '/');
+    if (required === 'public') return true;
+    const key = apiKeyOf(request);
+    if (!key) throw new UnauthorizedException('An API key is required (X-API-Key header or Authorization: Bearer)');
+    const principal = this.registry.authenticate(key);
+    if (!principal) throw new UnauthorizedException('The API key is not valid');
+    if (!satisfies(principal.roles, required)) {
+      throw new ForbiddenException(`This needs the ${required} role; the key of ${principal.owner} has ${principal.roles.join(', ')}`);
+    }
+    request.principal = principal;
+    return true;
+  }
+}
