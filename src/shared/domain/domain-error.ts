@@ -1,8 +1,9 @@
 /**
  * Every rule a decider enforces fails with a coded DomainError. The HTTP layer maps `kind` to a status in one
- * filter (validation 400/422, not-found 404, illegal-state 409, concurrency 412); import reports the same error.
+ * filter (validation 400, unknown-reference 422, not-found 404, illegal-state 409, concurrency 412); import reports
+ * the same error.
  */
-export type DomainErrorKind = 'validation' | 'not-found' | 'illegal-state' | 'concurrency';
+export type DomainErrorKind = 'validation' | 'unknown-reference' | 'not-found' | 'illegal-state' | 'concurrency';
 
 export interface FieldError {
   field: string;
@@ -25,5 +26,35 @@ export class DomainError extends Error {
 export const validationError = (code: string, field: string, message: string): DomainError =>
   new DomainError(code, message, 'validation', [{ field, message }]);
 
+/** Several field errors at once (e.g. a DTO that failed class-validator), code `VALIDATION.FAILED` by default. */
+export const validationErrors = (errors: FieldError[], code = 'VALIDATION.FAILED'): DomainError =>
+  new DomainError(
+    code,
+    errors.length === 1 ? `${errors[0].field}: ${errors[0].message}` : `${errors.length} fields are invalid`,
+    'validation',
+    errors,
+  );
+
 export const illegalState = (code: string, message: string, field?: string): DomainError =>
   new DomainError(code, message, 'illegal-state', field ? [{ field, message }] : []);
+
+/** The stream the command is addressed to does not exist (e.g. seizing a place that was never registered). */
+export const notFound = (code: string, message: string, field?: string): DomainError =>
+  new DomainError(code, message, 'not-found', field ? [{ field, message }] : []);
+
+/** The command names another entity (faction, person, ...) that is not registered. */
+export const unknownReference = (code: string, field: string, message: string): DomainError =>
+  new DomainError(code, message, 'unknown-reference', [{ field, message }]);
+
+/**
+ * The stream moved on since the revision the caller expected (If-Match). `currentRevision` is null when the stream
+ * does not exist yet.
+ */
+export const concurrencyError = (streamName: string, expected: bigint, current: bigint | null): DomainError =>
+  new DomainError(
+    'STREAM.REVISION_MISMATCH',
+    `${streamName} is at revision ${current ?? 'none (no stream)'}, not ${expected}: re-read it and retry`,
+    'concurrency',
+    [{ field: 'If-Match', message: `expected revision ${expected}, current is ${current ?? 'none'}` }],
+    { streamName, expectedRevision: expected.toString(), currentRevision: current === null ? null : current.toString() },
+  );

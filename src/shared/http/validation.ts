@@ -1,6 +1,94 @@
-import { ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, type ValidationError, validateSync } from 'class-validator';
+import { type FieldError, validationErrors } from '../domain/domain-error.js';
 
-/** Placeholder (write-side owner replaces it): DTO validation options shared by HTTP and import. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+export type DtoValidation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+const VALIDATOR_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/**
+ * Validates a plain JSON value against a class-validator DTO, exactly as the HTTP API does: unknown fields are
+ * errors, JSON types are never converted ("12" is not a number), and every error names its field with a path
+ * (`sources[0].outlet`, `occurred.date`). The import calls this per NDJSON line (after removing its `type`) so a
+ * rejected line reports the same errors the API would.
+ */
+export function validateDto<T extends object>(dto: new () => T, plain: unknown): DtoValidation<T> {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { ok: false, errors: [{ field: '(body)', message: 'the body must be a JSON object' }] };
+  }
+  const value = plainToInstance(dto, plain, { enableImplicitConversion: false, exposeDefaultValues: false });
+  const errors = flatten(validateSync(value, VALIDATOR_OPTIONS));
+  return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
+}
+
+/** Like validateDto, but throws the DomainError (VALIDATION.FAILED, 400) both the API and the import report. */
+export function assertValidDto<T extends object>(dto: new () => T, plain: unknown): T {
+  const result = validateDto(dto, plain);
+  if (!result.ok) throw validationErrors(result.errors);
+  return result.value;
+}
+
+function flatten(errors: ValidationError[], parentPath = '', parentIsArray = false): FieldError[] {
+  return errors.flatMap((error) => {
+    const path = !parentPath
+      ? error.property
+      : parentIsArray && /^\d+$/.test(error.property)
+        ? `${parentPath}[${error.property}]`
+        : `${parentPath}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field: path, message: rewrite(message, path) }));
+    // The nested object's own rule (e.g. "must be an object") suffices; its children would repeat it.
+    const children = error.children?.length ? flatten(error.children, path, Array.isArray(error.value) || isIndexed(error)) : [];
+    return [...own, ...children];
+  });
+}
+
+const isIndexed = (error: ValidationError) => (error.children ?? []).every((child) => /^\d+$/.test(child.property));
+
+/** class-validator words messages after the bare property ("name must be a string"); name the full path instead. */
+function rewrite(message: string, path: string): string {
+  const match = /^property (\S+) should not exist$/.exec(message);
+  if (match) return 'unknown field (not part of this command)';
+  if (message.endsWith(' should not be null or undefined')) return 'is required';
+  const property = path.replace(/^.*[.\]]/, '').replace(/\[\d+\]$/, '');
+  if (message.startsWith(`${property} `)) return message.slice(property.length + 1);
+  if (message.startsWith(`each value in ${property} `)) return `each value ${message.slice(`each value in ${property} `.length)}`;
+  return message;
+}
+
+const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object]);
+
+function isDtoClass(metatype: unknown): metatype is new () => object {
+  if (typeof metatype !== 'function' || PRIMITIVES.has(metatype)) return false;
+  return getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+}
+
+/**
+ * The global pipe: bodies (and any param typed with a class-validator DTO) go through validateDto; failures are a
+ * DomainError that the ProblemDetailsFilter renders as 400 problem+json with `errors`. Path and query strings are
+ * only converted for `number`/`boolean` parameters, as Nest's own ValidationPipe does.
+ */
+@Injectable()
+export class DtoValidationPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (isDtoClass(metadata.metatype)) {
+      if (metadata.type !== 'body' && metadata.type !== 'custom' && (value === undefined || value === null)) value = {};
+      return assertValidDto(metadata.metatype, value);
+    }
+    if ((metadata.type === 'param' || metadata.type === 'query') && typeof value === 'string') {
+      if (metadata.metatype === Number) return value === '' ? undefined : Number(value);
+      if (metadata.metatype === Boolean) return value === 'true' ? true : value === 'false' ? false : value;
+    }
+    return value;
+  }
+}
+
+export function createValidationPipe(): PipeTransform {
+  return new DtoValidationPipe();
 }

@@ -1,0 +1,36 @@
+import { validationError } from './domain-error.js';
+import { CONFIDENCES, type Confidence, type Occurred, type Source } from './facts.js';
+import { occurredDateProblem } from './occurred.js';
+
+/**
+ * The rules every fact obeys (api.md "Shared shapes"), enforced again in the deciders so that no entry point
+ * (HTTP, import, a future one) can record a fact without a valid time or a source.
+ */
+export function assertFact(fact: { occurred: Occurred; sources: Source[]; confidence?: Confidence }, code: string): void {
+  const problem = occurredDateProblem(fact.occurred?.date, fact.occurred?.precision);
+  if (problem) throw validationError(`${code}.INVALID_OCCURRED`, 'occurred.date', problem);
+  if (!Array.isArray(fact.sources) || fact.sources.length === 0) {
+    throw validationError(`${code}.SOURCES_REQUIRED`, 'sources', 'at least one source is required');
+  }
+  fact.sources.forEach((source, index) => {
+    if (!source?.outlet && !source?.url) {
+      throw validationError(`${code}.SOURCE_INCOMPLETE`, `sources[${index}].outlet`, 'a source needs an outlet or a url');
+    }
+  });
+  if (fact.confidence !== undefined && !CONFIDENCES.includes(fact.confidence)) {
+    throw validationError(`${code}.INVALID_CONFIDENCE`, 'confidence', `confidence must be one of ${CONFIDENCES.join(', ')}`);
+  }
+}
+
+/** Copies only the fields a source may carry, so nothing unexpected reaches the event log. */
+export const cleanSources = (sources: Source[]): Source[] =>
+  sources.map(({ outlet, url, note }) => ({
+    ...(outlet !== undefined ? { outlet } : {}),
+    ...(url !== undefined ? { url } : {}),
+    ...(note !== undefined ? { note } : {}),
+  }));
+
+/** Drops undefined (and null: JSON clients send it for "absent") so events carry only the optional fields given. */
+export function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { SeizeCityRequestDto } from '../../contexts/territory/http/dto/seize-city.request.dto.js';
+import { RegisterPlaceRequestDto } from '../../contexts/territory/http/dto/register-place.request.dto.js';
+import { AssumeOfficeRequestDto } from '../../contexts/leadership/http/dto/assume-office.request.dto.js';
+import { validateDto } from './validation.js';
+
+const seizure = () => ({
+  placeId: 'hama',
+  factionId: 'hts',
+  occurred: { date: '2024-12-05', precision: 'day' },
+  sources: [{ outlet: 'Reuters' }],
+});
+
+const fieldsOf = (body: unknown, dto: new () => object = SeizeCityRequestDto) => {
+  const result = validateDto(dto, body);
+  return result.ok ? [] : result.errors.map((e) => e.field);
+};
+
+describe('validateDto', () => {
+  it('accepts a valid body and returns a DTO instance', () => {
+    const result = validateDto(SeizeCityRequestDto, seizure());
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.value).toBeInstanceOf(SeizeCityRequestDto);
+  });
+
+  it('names unknown fields, also nested ones', () => {
+    expect(fieldsOf({ ...seizure(), colour: 'red' })).toEqual(['colour']);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024', precision: 'year', tz: 'x' } })).toEqual(['occurred.tz']);
+    expect(fieldsOf({ ...seizure(), sources: [{ outlet: 'a' }, { outlet: 'b', rating: 5 }] })).toEqual(['sources[1].rating']);
+  });
+
+  it('rejects dates that do not exist or do not match the precision', () => {
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024-02-30', precision: 'day' } })).toEqual(['occurred.date']);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024-02-29', precision: 'day' } })).toEqual([]);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2023-02-29', precision: 'day' } })).toEqual(['occurred.date']);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024-12', precision: 'day' } })).toEqual(['occurred.date']);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024-12-05', precision: 'month' } })).toEqual(['occurred.date']);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024-13', precision: 'month' } })).toEqual(['occurred.date']);
+    expect(fieldsOf({ ...seizure(), occurred: { date: '2024', precision: 'decade' } })).toEqual(['occurred.precision']);
+    expect(fieldsOf({ ...seizure(), occurred: '2024-12-05' })).toContain('occurred');
+  });
+
+  it('requires sources, each with an outlet or a url', () => {
+    expect(fieldsOf({ ...seizure(), sources: [] })).toEqual(['sources']);
+    expect(fieldsOf({ ...seizure(), sources: undefined })).toContain('sources');
+    expect(fieldsOf({ ...seizure(), sources: [{ note: 'heard it' }] })).toEqual(['sources[0].outlet']);
+    expect(fieldsOf({ ...seizure(), sources: [{ url: 'https://example.org/a' }] })).toEqual([]);
+    expect(fieldsOf({ ...seizure(), sources: [{ url: 'not a url' }] })).toEqual(['sources[0].url']);
+    expect(fieldsOf({ ...seizure(), sources: ['Reuters'] })).toEqual(['sources']);
+  });
+
+  it('never converts JSON types', () => {
+    expect(fieldsOf({ ...seizure(), factionId: 42 })).toEqual(['factionId']);
+    expect(fieldsOf({ officeId: 'p', personId: 'x', acting: 'true', occurred: { date: '2000', precision: 'year' }, sources: [{ outlet: 'a' }] }, AssumeOfficeRequestDto)).toEqual(['acting']);
+    expect(fieldsOf({ placeId: 'p', name: 'P', country: 'S', coordinates: { lat: '35', lon: 36 } }, RegisterPlaceRequestDto)).toEqual(['coordinates.lat']);
+    expect(fieldsOf({ placeId: 'p', name: 'P', country: 'S', coordinates: { lat: 95, lon: 36 } }, RegisterPlaceRequestDto)).toEqual(['coordinates.lat']);
+  });
+
+  it('checks slugs', () => {
+    expect(fieldsOf({ ...seizure(), factionId: 'Bad Slug' })).toEqual(['factionId']);
+    expect(fieldsOf({ ...seizure(), factionId: 'a--b' })).toEqual(['factionId']);
+    expect(fieldsOf({ ...seizure(), factionId: 'a'.repeat(81) })).toEqual(['factionId']);
+    expect(fieldsOf({ ...seizure(), factionId: 'a'.repeat(80) })).toEqual([]);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(fieldsOf([seizure()])).toEqual(['(body)']);
+    expect(fieldsOf('x')).toEqual(['(body)']);
+    expect(fieldsOf(null)).toEqual(['(body)']);
+  });
+
+  it('words messages with the field path', () => {
+    const result = validateDto(SeizeCityRequestDto, { ...seizure(), occurred: { date: '2024-02-30', precision: 'day' }, x: 1 });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { field: 'x', message: 'unknown field (not part of this command)' },
+      { field: 'occurred.date', message: '2024-02-30 does not exist in the calendar' },
+    ]);
+  });
+});
