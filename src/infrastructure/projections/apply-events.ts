@@ -1,0 +1,83 @@
+import type { ReadStore } from '../read-store/read-store.js';
+import { deleteCheckpoint, isAfter, migrateCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store.js';
+import type { ChangeKeys, LogPosition, ProjectedEvent, Projection, ProjectionChange } from './projection.js';
+
+export interface AppliedBatch {
+  /** The projection's checkpoint after the commit (unchanged when every event was already applied). */
+  checkpoint: LogPosition | null;
+  /** Change-feed messages, to emit once the transaction has committed. */
+  changes: ProjectionChange[];
+  /** How many events of the batch were past the checkpoint (applied or deliberately ignored). */
+  advancedBy: number;
+}
+
+const KEY_FIELDS = ['placeId', 'officeId', 'personId', 'factionId'] as const;
+
+/** Default change keys: the ids named in the event's data. */
+export function keysOf(event: ProjectedEvent): ChangeKeys {
+  const keys: ChangeKeys = {};
+  for (const field of KEY_FIELDS) {
+    const value = (event.data as Record<string, unknown>)[field];
+    if (typeof value === 'string') keys[field] = value;
+  }
+  return keys;
+}
+
+/**
+ * Applies consecutive log events to one projection together with its checkpoint, in ONE transaction: the
+ * checkpoint is read (and locked on PostgreSQL) first, so events at or before it are skipped and a redelivered or
+ * concurrently processed batch cannot apply twice; a crash rolls back both the model change and the checkpoint.
+ * Events of types the projection does not handle only move the checkpoint. Throws what a handler throws (nothing
+ * of the batch is then committed).
+ */
+export async function applyEvents(
+  store: ReadStore,
+  projection: Projection,
+  events: readonly ProjectedEvent[],
+): Promise<AppliedBatch> {
+  const handled = new Set(projection.eventTypes);
+  return store.transaction(async (tx) => {
+    const checkpoint = await readCheckpoint(tx, projection.name, { dialect: store.dialect, lock: true });
+    const fresh = events.filter((event) => isAfter({ commit: event.position, prepare: event.preparePosition }, checkpoint));
+    if (fresh.length === 0) return { checkpoint, changes: [], advancedBy: 0 };
+    const changes: ProjectionChange[] = [];
+    for (const event of fresh) {
+      if (!handled.has(event.type)) continue;
+      const result = await projection.handle(event, tx);
+      if (result === false) continue;
+      changes.push({
+        projection: projection.name,
+        position: event.position.toString(),
+        preparePosition: event.preparePosition.toString(),
+        streamName: event.streamName,
+        eventType: event.type,
+        eventId: event.id,
+        keys: result ?? keysOf(event),
+      });
+    }
+    const last = fresh[fresh.length - 1];
+    const next = { commit: last.position, prepare: last.preparePosition };
+    await writeCheckpoint(tx, projection.name, next);
+    return { checkpoint: next, changes, advancedBy: fresh.length };
+  });
+}
+
+/** Creates the checkpoint table and the projection's tables if missing. */
+export async function migrateProjection(store: ReadStore, projection: Projection): Promise<void> {
+  await migrateCheckpoints(store.db);
+  await projection.migrate?.(store.db, store.dialect);
+}
+
+/** Drops a projection's tables and checkpoint (`checkpointName`, default its own) and recreates them empty. */
+export async function resetProjection(store: ReadStore, projection: Projection, checkpointName = projection.name): Promise<void> {
+  await migrateCheckpoints(store.db);
+  await store.transaction(async (tx) => {
+    for (const table of projection.tables ?? []) {
+      let drop = tx.schema.dropTable(table).ifExists();
+      if (store.dialect === 'postgres') drop = drop.cascade();
+      await drop.execute();
+    }
+    await deleteCheckpoint(tx, checkpointName);
+  });
+  await projection.migrate?.(store.db, store.dialect);
+}

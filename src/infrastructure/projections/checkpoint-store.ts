@@ -1,0 +1,78 @@
+import type { ReadDb, ReadStoreDialect } from '../read-store/read-store.factory.js';
+import type { ReadExecutor, ReadTx } from '../read-store/read-store.js';
+import type { LogPosition } from './projection.js';
+
+export const CHECKPOINTS_TABLE = 'projection_checkpoints';
+
+/** One row per projection: the last log position whose effects are in the read model (written in the same tx). */
+export async function migrateCheckpoints(db: ReadDb): Promise<void> {
+  await db.schema
+    .createTable(CHECKPOINTS_TABLE)
+    .ifNotExists()
+    .addColumn('name', 'varchar(200)', (c) => c.primaryKey())
+    .addColumn('commit_position', 'bigint')
+    .addColumn('prepare_position', 'bigint')
+    .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+    .execute();
+}
+
+interface CheckpointRow {
+  name: string;
+  commit_position: string | number | bigint | null;
+  prepare_position: string | number | bigint | null;
+}
+
+function toPosition(row: CheckpointRow | undefined): LogPosition | null {
+  if (!row || row.commit_position === null || row.commit_position === undefined) return null;
+  return { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position ?? row.commit_position) };
+}
+
+/** Reads a checkpoint; inside a transaction on PostgreSQL it locks the row so concurrent workers serialise. */
+export async function readCheckpoint(
+  executor: ReadExecutor,
+  name: string,
+  options: { dialect?: ReadStoreDialect; lock?: boolean } = {},
+): Promise<LogPosition | null> {
+  let query = executor
+    .selectFrom(CHECKPOINTS_TABLE)
+    .select(['name', 'commit_position', 'prepare_position'])
+    .where('name', '=', name);
+  if (options.lock && options.dialect === 'postgres') query = query.forUpdate();
+  return toPosition((await query.executeTakeFirst()) as CheckpointRow | undefined);
+}
+
+export async function readAllCheckpoints(executor: ReadExecutor): Promise<Map<string, LogPosition | null>> {
+  const rows = (await executor
+    .selectFrom(CHECKPOINTS_TABLE)
+    .select(['name', 'commit_position', 'prepare_position'])
+    .execute()) as CheckpointRow[];
+  return new Map(rows.map((row) => [row.name, toPosition(row)]));
+}
+
+export async function writeCheckpoint(tx: ReadTx, name: string, position: LogPosition): Promise<void> {
+  const values = {
+    commit_position: position.commit,
+    prepare_position: position.prepare,
+    updated_at: new Date().toISOString(),
+  };
+  await tx
+    .insertInto(CHECKPOINTS_TABLE)
+    .values({ name, ...values })
+    .onConflict((oc) => oc.column('name').doUpdateSet(values))
+    .execute();
+}
+
+export async function deleteCheckpoint(executor: ReadExecutor, name: string): Promise<void> {
+  await executor.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', name).execute();
+}
+
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** True when `position` is strictly after `checkpoint` (null = nothing applied yet). */
+export function isAfter(position: LogPosition, checkpoint: LogPosition | null): boolean {
+  return checkpoint === null || comparePositions(position, checkpoint) > 0;
+}

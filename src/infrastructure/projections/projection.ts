@@ -1,0 +1,81 @@
+import type { ReadDb, ReadStoreDialect } from '../read-store/read-store.factory.js';
+import type { ReadTx } from '../read-store/read-store.js';
+
+/** Metadata every Dateline event carries (shared/domain/event-metadata.ts), parsed leniently: foreign events may lack it. */
+export interface ProjectedEventMetadata {
+  actor?: string;
+  correlationId?: string;
+  causationId?: string;
+  recordedAt?: string;
+  commandType?: string;
+  idempotencyKey?: string;
+  [key: string]: unknown;
+}
+
+/** Where an event sits in the `$all` log. `commit` orders the log; `prepare` breaks ties inside one commit. */
+export interface LogPosition {
+  commit: bigint;
+  prepare: bigint;
+}
+
+/** An event as delivered to projection handlers. */
+export interface ProjectedEvent<Data extends object = Record<string, unknown>> {
+  id: string;
+  type: string;
+  streamName: string;
+  revision: bigint;
+  /** Commit position in `$all`. */
+  position: bigint;
+  preparePosition: bigint;
+  data: Data;
+  metadata: ProjectedEventMetadata;
+  /** Recorded time (ISO 8601, normalised): metadata.recordedAt, else the store's own timestamp. */
+  recordedAt: string;
+}
+
+/** What a read-model change concerns; live SSE endpoints filter on these. */
+export interface ChangeKeys {
+  placeId?: string;
+  officeId?: string;
+  personId?: string;
+  factionId?: string;
+}
+
+/** Emitted on the change feed after the transaction that applied it committed. */
+export interface ProjectionChange {
+  projection: string;
+  /** Decimal string of the event's commit position: use as the SSE id. */
+  position: string;
+  preparePosition: string;
+  streamName: string;
+  eventType: string;
+  eventId: string;
+  keys: ChangeKeys;
+}
+
+/**
+ * A read model fed by the `$all` subscription. `name` is versioned (`territory.control.v1`) and is its checkpoint id:
+ * bump the version and the runner drops its tables and rebuilds it from the log.
+ *
+ * `handle` runs inside the transaction that also moves the checkpoint; it must be idempotent (a redelivered event
+ * leaves the model unchanged), ignore event types it does not know, and throw only for a real fault (the runner then
+ * stops this projection at that event, reports it in status and retries later).
+ * Return `false` when the event changed nothing (no change-feed message), or the keys of what changed (default:
+ * the placeId/officeId/personId/factionId found in the event's data).
+ */
+export interface Projection {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  /** Tables it owns, dropped on rebuild. */
+  readonly tables?: readonly string[];
+  /** Creates its tables/indexes if missing (idempotent). */
+  migrate?(db: ReadDb, dialect: ReadStoreDialect): Promise<void>;
+  handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void>;
+}
+
+export const PROJECTION_NAME_PATTERN = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)*\.v[0-9]+$/;
+
+/** `territory.control.v2` -> `territory.control` */
+export function projectionBaseName(name: string): string {
+  return name.replace(/\.v[0-9]+$/, '');
+}

@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+export type ReadStoreDialect = 'sqlite' | 'postgres';
+
+export type ReadStoreOptions =
+  | { dialect: 'sqlite'; path: string }
+  | { dialect: 'postgres'; url: string; schema: string; poolSize?: number };
+
+/**
+ * Read models are written through Kysely with no generated schema types: each projection owns its tables and
+ * queries them with its own row types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ReadDb = Kysely<any>;
+
+export interface OpenedReadStore {
+  db: ReadDb;
+  dialect: ReadStoreDialect;
+  /** Human-readable target (no password), for logs and /health. */
+  description: string;
+  close(): Promise<void>;
+}
+
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens the read store: SQLite (WAL) in a file, or a PostgreSQL pool pinned to one schema (created if missing). */
+export async function openReadStore(options: ReadStoreOptions): Promise<OpenedReadStore> {
+  if (options.dialect === 'sqlite') {
+    fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    const database = new Database(options.path);
+    database.pragma('journal_mode = WAL');
+    // WAL + NORMAL is durable across process crashes (only an OS crash can lose the last commits, atomically).
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db: ReadDb = new Kysely({ dialect: new SqliteDialect({ database }) });
+    return { db, dialect: 'sqlite', description: `sqlite ${options.path}`, close: () => db.destroy() };
+  }
+
+  if (!SCHEMA_PATTERN.test(options.schema)) throw new Error(`invalid read-model schema name: ${options.schema}`);
+  const bootstrap = new pg.Client({ connectionString: options.url });
+  await bootstrap.connect();
+  try {
+    await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+  } catch (error) {
+    // Two processes racing on CREATE SCHEMA IF NOT EXISTS can still collide on the catalog's unique index.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await bootstrap.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // Every pooled connection resolves unqualified table names in the deployment's schema.
+    options: `-c search_path="${options.schema}"`,
+  });
+  const db: ReadDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  const description = `postgres ${options.url.replace(/\/\/[^@/]*@/, '//***@')} schema ${options.schema}`;
+  return { db, dialect: 'postgres', description, close: () => db.destroy() };
+}
