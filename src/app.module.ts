@@ -10,9 +10,11 @@ import { MonumentsWriteModule } from './contexts/monuments/monuments-write.modul
 import { StatementsWriteModule } from './contexts/statements/statements-write.module.js';
 import { TerritoryReadModule } from './contexts/territory/territory-read.module.js';
 import { TerritoryWriteModule } from './contexts/territory/territory-write.module.js';
+import { HealthModule } from './health/health.module.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { ProjectionsModule } from './infrastructure/projections/projections.module.js';
 import { ReadStoreModule } from './infrastructure/read-store/read-store.module.js';
+import { LiveModule } from './live/live.module.js';
 
 @Module({})
 export class AppModule {
@@ -42,6 +44,8 @@ export class AppModule {
         MonumentsWriteModule,
         StatementsWriteModule,
         AuditModule,
+        LiveModule,
+        HealthModule,
       ],
     };
   }

@@ -1,0 +1,140 @@
+import { type EventStoreDBClient, FORWARDS } from '@eventstore/db-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { filter, Observable, Subject } from 'rxjs';
+import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.module.js';
+import { type ChangeKeys, projectionBaseName, type ProjectionChange } from '../infrastructure/projections/projection.js';
+import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
+import { ProjectionRegistry } from '../infrastructure/projections/projection-registry.js';
+import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
+
+/** The read models a client can follow; each is fed by the projections whose name starts with `<feed>.`. */
+export const LIVE_FEEDS = ['territory', 'leadership', 'timeline'] as const;
+export type LiveFeed = (typeof LIVE_FEEDS)[number];
+
+export type LiveFilter = Partial<Record<keyof ChangeKeys, string>>;
+
+/** One SSE message: `id` is the log position it reflects; `data` names what changed. */
+export interface LiveMessage {
+  position: bigint;
+  data: {
+    position: string;
+    eventType: string;
+    eventId: string;
+    streamName: string;
+    keys: ChangeKeys;
+    projections: string[];
+  };
+}
+
+const KEY_FIELDS: Array<keyof ChangeKeys> = ['placeId', 'officeId', 'personId', 'factionId'];
+
+function keysFromData(data: Record<string, unknown>): ChangeKeys {
+  const keys: ChangeKeys = {};
+  for (const field of KEY_FIELDS) if (typeof data[field] === 'string') keys[field] = data[field] as string;
+  return keys;
+}
+
+const matches = (keys: ChangeKeys, wanted: LiveFilter) =>
+  KEY_FIELDS.every((field) => wanted[field] === undefined || keys[field] === wanted[field]);
+
+/**
+ * Turns the projection runner's change feed into per-read-model streams that resume without loss or repeats.
+ * Resuming from a position: live changes are buffered, everything after that position up to what the projections
+ * have applied is replayed from the log, then the buffer is flushed, skipping what the replay already sent.
+ */
+@Injectable()
+export class LiveFeedService {
+  constructor(
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionRegistry) private readonly registry: ProjectionRegistry,
+    @Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient,
+  ) {}
+
+  private projectionsOf(feed: LiveFeed): string[] {
+    return this.registry
+      .list()
+      .map((projection) => projection.name)
+      .filter((name) => projectionBaseName(name).startsWith(`${feed}.`));
+  }
+
+  /** Messages after `after` (exclusive; undefined = only new changes), in log order, each position once. */
+  follow(feed: LiveFeed, wanted: LiveFilter, after?: bigint): Observable<LiveMessage> {
+    const names = new Set(this.projectionsOf(feed));
+    const out = new Subject<LiveMessage>();
+    let lastSent = after ?? -1n;
+    let replaying = after !== undefined;
+    const buffered: ProjectionChange[] = [];
+
+    const emit = (message: LiveMessage) => {
+      if (message.position <= lastSent) return;
+      lastSent = message.position;
+      out.next(message);
+    };
+    const fromChange = (change: ProjectionChange): LiveMessage => ({
+      position: BigInt(change.position),
+      data: {
+        position: change.position,
+        eventType: change.eventType,
+        eventId: change.eventId,
+        streamName: change.streamName,
+        keys: change.keys,
+        projections: [change.projection],
+      },
+    });
+
+    const live = this.runner.changes$
+      .pipe(filter((change) => names.has(change.projection) && matches(change.keys, wanted)))
+      .subscribe((change) => (replaying ? buffered.push(change) : emit(fromChange(change))));
+
+    if (after !== undefined) {
+      this.replay(names, wanted, after, emit)
+        .then(() => {
+          replaying = false;
+          for (const change of buffered.splice(0)) emit(fromChange(change));
+        })
+        .catch((error: unknown) => out.error(error));
+    }
+    return new Observable<LiveMessage>((subscriber) => {
+      const inner = out.subscribe(subscriber);
+      return () => {
+        inner.unsubscribe();
+        live.unsubscribe();
+      };
+    });
+  }
+
+  /** Replays from the log what the feed's projections have already applied after `after`. */
+  private async replay(
+    names: Set<string>,
+    wanted: LiveFilter,
+    after: bigint,
+    emit: (message: LiveMessage) => void,
+  ): Promise<void> {
+    const statuses = this.runner.statusSnapshot().filter((status) => names.has(status.name));
+    if (statuses.length === 0) return;
+    const applied = statuses.map((status) => (status.checkpoint === null ? -1n : BigInt(status.checkpoint)));
+    const upTo = applied.reduce((min, value) => (value < min ? value : min));
+    if (upTo <= after) return;
+    const types = new Set(this.registry.list().filter((p) => names.has(p.name)).flatMap((p) => [...p.eventTypes]));
+    const reading = this.client.readAll({ direction: FORWARDS, fromPosition: { commit: after, prepare: after } });
+    for await (const resolved of reading) {
+      const event = toProjectedEvent(resolved);
+      if (!event || event.position <= after) continue;
+      if (event.position > upTo) break;
+      if (!types.has(event.type)) continue;
+      const keys = keysFromData(event.data);
+      if (!matches(keys, wanted)) continue;
+      emit({
+        position: event.position,
+        data: {
+          position: event.position.toString(),
+          eventType: event.type,
+          eventId: event.id,
+          streamName: event.streamName,
+          keys,
+          projections: [...names].filter((name) => this.registry.get(name)?.eventTypes.includes(event.type)),
+        },
+      });
+    }
+  }
+}
