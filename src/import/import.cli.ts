@@ -1,0 +1,136 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppModule } from '../app.module.js';
+import { ConfigValidationError, loadConfig } from '../config/app-config.js';
+import { processesHoldingOpen } from './data-dir-guard.js';
+import { formatSummary, progressReporter } from './import-progress.js';
+import { ImportService } from './import.service.js';
+
+const USAGE = `Usage: npm run import -- FILE [--json]
+       node dist/src/import/import.cli.js FILE [--json]
+
+Imports an NDJSON file of commands into the Dateline event store, through the same validation and command
+handlers as the admin API. One command a line, {"type": "SeizeCity", ...the API body}; blank lines and lines
+starting with # are ignored. Each line's idempotency key is the sha256 of its command, so re-running a file
+appends nothing new. Events record the actor import:<file name>.
+
+Progress goes to stderr (a bar on a terminal, plain lines otherwise), with every rejected line: its line number
+and the error the API would answer. The summary goes to stdout.
+
+Options:
+  --json      print the summary as JSON on stdout (rejected lines with their problem+json errors)
+  -h, --help  show this help
+
+Configuration is the API's (README "Configuration"): DATA_DIR, EVENTSTORE_URL, DATABASE_URL, DATABASE_SCHEMA;
+LOG_LEVEL defaults to warn here. Without EVENTSTORE_URL the embedded event store in DATA_DIR is opened by this
+process: stop an API running on the same DATA_DIR first (the import refuses to start while another process has
+the store open).
+
+Exit status: 0 every line imported (or already present), 1 some lines rejected, 2 usage or start-up error,
+130 interrupted.
+`;
+
+const EXIT = { ok: 0, rejected: 1, error: 2, interrupted: 130 } as const;
+
+interface Args {
+  file?: string;
+  json: boolean;
+  help: boolean;
+  unknown: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { json: false, help: false, unknown: [] };
+  for (const arg of argv) {
+    if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--json') args.json = true;
+    else if (arg.startsWith('-') && arg !== '-') args.unknown.push(arg);
+    else if (args.file === undefined) args.file = arg;
+    else args.unknown.push(arg);
+  }
+  return args;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (args.unknown.length > 0 || !args.file) {
+    process.stderr.write(
+      (args.unknown.length ? `import: unexpected argument(s): ${args.unknown.join(' ')}\n` : 'import: no FILE given\n') + USAGE,
+    );
+    return EXIT.error;
+  }
+  const file = path.resolve(args.file);
+  try {
+    if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (error) {
+    process.stderr.write(`import: cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.error;
+  }
+
+  // The CLI is quiet by default: its own output is the progress and the summary.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, SEED: 'false' });
+  const sharedFiles = [
+    ...(config.EVENTSTORE_URL ? [] : [config.eventsDbPath]),
+    ...(config.DATABASE_URL ? [] : [config.readModelsDbPath]),
+  ];
+  const holders = processesHoldingOpen(sharedFiles);
+  if (holders.length > 0) {
+    process.stderr.write(
+      `import: ${path.resolve(config.DATA_DIR)} is in use by another process (pid ${holders.join(', ')}), probably ` +
+        'the API.\nThe embedded event store is a file served by the process that opens it, so two processes must ' +
+        'not share it.\nStop the API and run the import again (the API sees the imported events when it restarts), ' +
+        'or set\nEVENTSTORE_URL (and DATABASE_URL) to stores that both can share.\n',
+    );
+    return EXIT.error;
+  }
+
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  const aborter = new AbortController();
+  const interrupt = () => {
+    process.stderr.write('\nimport: interrupted, stopping after the current line\n');
+    aborter.abort();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  const reporter = progressReporter(process.stderr, path.basename(file));
+  try {
+    const summary = await app.get(ImportService).importFile(file, {
+      onProgress: (progress) => reporter.onProgress(progress),
+      signal: aborter.signal,
+    });
+    reporter.stop();
+    if (args.json) {
+      process.stderr.write(formatSummary(summary));
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      process.stdout.write(formatSummary(summary));
+    }
+    return summary.aborted ? EXIT.interrupted : summary.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  // Exit explicitly: a lingering handle (a gRPC channel, a projection timer) must not keep the CLI alive.
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `import: ${error instanceof ConfigValidationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(EXIT.error);
+  },
+);

@@ -1,0 +1,210 @@
+import { BACKWARDS, END, type EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { v5 as uuidv5 } from 'uuid';
+import { commandCatalog } from '../contexts/command-catalog.js';
+import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.module.js';
+import type { CommandContext, CommandDescriptor, CommandResult } from '../shared/application/command-catalog.js';
+import { validationErrors } from '../shared/domain/domain-error.js';
+import { validateDto } from '../shared/http/validation.js';
+import { type ImportProblem, lineProblem, problemOf } from './import-problem.js';
+import { type CommandLine, commandLines, lineKey } from './ndjson.js';
+
+/** Correlation ids of import lines are name-based UUIDs (v5) of the line key in this namespace. */
+const IMPORT_CORRELATION_NAMESPACE = '5b0f4c1e-8a57-4d5e-9a43-2f3c1d6e7a90';
+
+export type LineOutcome = 'imported' | 'unchanged' | 'rejected';
+
+export interface RejectedLine {
+  /** 1-based line number in the file. */
+  line: number;
+  /** The line's `type`, when it had one. */
+  type: string | null;
+  /** The error the API would answer for the same command (problem+json body). */
+  error: ImportProblem;
+}
+
+export interface ImportSummary {
+  /** The file's base name (or the label given to importText). */
+  source: string;
+  /** Command lines (blank and `#` comment lines are not counted). */
+  total: number;
+  /** Lines whose command appended events now. */
+  imported: number;
+  /** Lines already imported before (same idempotency key): nothing appended. */
+  unchanged: number;
+  rejected: RejectedLine[];
+  /** True when the signal stopped the import before its last line. */
+  aborted: boolean;
+  durationMs: number;
+}
+
+export interface ImportProgress {
+  /** Command lines handled so far, and in all. */
+  done: number;
+  total: number;
+  line: number;
+  type: string | null;
+  outcome: LineOutcome;
+  /** Set when outcome is `rejected`. */
+  rejection?: RejectedLine;
+  result?: CommandResult;
+}
+
+export interface ImportOptions {
+  /** Default `import:<file base name>`. */
+  actor?: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops between two lines (Ctrl-C in the CLI); the summary then has `aborted: true`. */
+  signal?: AbortSignal;
+}
+
+type LineResult =
+  | { outcome: 'imported' | 'unchanged'; type: string; result: CommandResult }
+  | { outcome: 'rejected'; type: string | null; error: ImportProblem };
+
+/**
+ * The NDJSON import (api.md "Import"): each command line goes through the same DTO validation and the same command
+ * handlers as the admin API, one after another in file order (later lines may name ids that earlier lines register).
+ * A line's idempotency key is the sha256 of its command, so re-running a file appends nothing new.
+ */
+@Injectable()
+export class ImportService {
+  private readonly catalog: ReadonlyMap<string, CommandDescriptor> = new Map(Object.entries(commandCatalog));
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(EVENT_STORE_CLIENT) private readonly eventStore: EventStoreDBClient,
+  ) {}
+
+  /** Imports an NDJSON file; a rejected line never stops the others. */
+  async importFile(file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+    const text = await readFile(file, 'utf8');
+    return this.importText(text, path.basename(file), options);
+  }
+
+  /** Imports NDJSON text; `source` names it in the summary and in the default actor (`import:<source>`). */
+  async importText(text: string, source: string, options: ImportOptions = {}): Promise<ImportSummary> {
+    const started = performance.now();
+    const actor = options.actor ?? `import:${source}`;
+    const lines = commandLines(text);
+    // A repeat answers with the first result, whose position is at or before the log's end as it was now.
+    const headBefore = await this.headPosition();
+    const keysSeen = new Set<string>();
+    const summary: ImportSummary = { source, total: lines.length, imported: 0, unchanged: 0, rejected: [], aborted: false, durationMs: 0 };
+
+    for (const [index, line] of lines.entries()) {
+      if (options.signal?.aborted) {
+        summary.aborted = true;
+        break;
+      }
+      const outcome = await this.importLine(line, actor, headBefore, keysSeen);
+      let rejection: RejectedLine | undefined;
+      if (outcome.outcome === 'rejected') {
+        rejection = { line: line.line, type: outcome.type, error: outcome.error };
+        summary.rejected.push(rejection);
+      } else {
+        summary[outcome.outcome] += 1;
+      }
+      options.onProgress?.({
+        done: index + 1,
+        total: lines.length,
+        line: line.line,
+        type: outcome.type,
+        outcome: outcome.outcome,
+        rejection,
+        result: outcome.outcome === 'rejected' ? undefined : outcome.result,
+      });
+    }
+    summary.durationMs = Math.round(performance.now() - started);
+    return summary;
+  }
+
+  /** True when the event store holds any event that is not a system event (type or stream starting with `$`). */
+  async hasUserEvents(): Promise<boolean> {
+    for await (const resolved of this.eventStore.readAll({ direction: FORWARDS, fromPosition: START })) {
+      const event = resolved.event;
+      if (event && !event.type.startsWith('$') && !event.streamId.startsWith('$')) return true;
+    }
+    return false;
+  }
+
+  private async importLine(
+    line: CommandLine,
+    actor: string,
+    headBefore: bigint | null,
+    keysSeen: Set<string>,
+  ): Promise<LineResult> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line.text);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        outcome: 'rejected',
+        type: null,
+        error: lineProblem('Invalid JSON', message, [{ field: '(line)', message: `not valid JSON: ${message}` }]),
+      };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return {
+        outcome: 'rejected',
+        type: null,
+        error: lineProblem('Not a command', 'Each line must be a JSON object with a "type".', [
+          { field: '(line)', message: 'must be a JSON object: {"type": "<CommandName>", ...the API body}' },
+        ]),
+      };
+    }
+    const { type, ...body } = parsed as Record<string, unknown>;
+    const descriptor = typeof type === 'string' ? this.catalog.get(type) : undefined;
+    if (!descriptor) {
+      const known = [...this.catalog.keys()].join(', ');
+      const message =
+        type === undefined
+          ? `is required; one of ${known}`
+          : `unknown command type ${JSON.stringify(type)}; expected one of ${known}`;
+      return {
+        outcome: 'rejected',
+        type: typeof type === 'string' ? type : null,
+        error: lineProblem('Unknown command type', `type ${message}`, [{ field: 'type', message }]),
+      };
+    }
+
+    const validation = validateDto(descriptor.dto, body);
+    if (!validation.ok) {
+      return { outcome: 'rejected', type: descriptor.type, error: problemOf(validationErrors(validation.errors)) };
+    }
+
+    const key = lineKey(parsed);
+    const context: CommandContext = {
+      actor,
+      correlationId: uuidv5(key, IMPORT_CORRELATION_NAMESPACE),
+      causationId: key,
+      idempotencyKey: key,
+    };
+    try {
+      const result = await this.commandBus.execute<object, CommandResult>(descriptor.toCommand(validation.value, context));
+      const repeated = keysSeen.has(key) || isAtOrBefore(result.position, headBefore);
+      keysSeen.add(key);
+      return { outcome: repeated ? 'unchanged' : 'imported', type: descriptor.type, result };
+    } catch (error) {
+      return { outcome: 'rejected', type: descriptor.type, error: problemOf(error) };
+    }
+  }
+
+  /** Commit position of the last event in $all, or null when the log is empty. */
+  private async headPosition(): Promise<bigint | null> {
+    for await (const resolved of this.eventStore.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+      const position = resolved.commitPosition ?? resolved.event?.position.commit;
+      if (position !== undefined) return position;
+    }
+    return null;
+  }
+}
+
+function isAtOrBefore(position: string | undefined, head: bigint | null): boolean {
+  if (head === null || position === undefined || !/^\d+$/.test(position)) return false;
+  return BigInt(position) <= head;
+}
