@@ -11,6 +11,7 @@ import { StatementsWriteModule } from './contexts/statements/statements-write.mo
 import { TerritoryReadModule } from './contexts/territory/territory-read.module.js';
 import { TerritoryWriteModule } from './contexts/territory/territory-write.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportModule } from './import/import.module.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { ProjectionsModule } from './infrastructure/projections/projections.module.js';
 import { ReadStoreModule } from './infrastructure/read-store/read-store.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         AuditModule,
         LiveModule,
         HealthModule,
+        ImportModule,
       ],
     };
   }
