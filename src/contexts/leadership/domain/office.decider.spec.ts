@@ -1,0 +1,80 @@
+import { deciderSpecification } from '../../../shared/domain/decider-specification.js';
+import type { Source } from '../../../shared/domain/facts.js';
+import type { AssumeOffice, LeaveOffice } from './leadership.commands.js';
+import type { OfficeAssumed, OfficeEstablished, OfficeLeft } from './leadership.events.js';
+import { officeDecider } from './office.decider.js';
+
+const spec = deciderSpecification(officeDecider);
+const sources: Source[] = [{ outlet: 'SANA' }];
+
+const established: OfficeEstablished = {
+  type: 'OfficeEstablished',
+  data: { officeId: 'president-of-syria', title: 'President of Syria', jurisdiction: 'Syria' },
+};
+const assume = (personId: string, date = '2000-07-17', acting?: boolean): AssumeOffice => ({
+  type: 'AssumeOffice',
+  data: { officeId: 'president-of-syria', personId, occurred: { date, precision: 'day' }, sources, ...(acting === undefined ? {} : { acting }) },
+});
+const assumed = (personId: string, date = '2000-07-17', acting = false): OfficeAssumed => ({
+  type: 'OfficeAssumed',
+  data: { officeId: 'president-of-syria', personId, acting, occurred: { date, precision: 'day' }, sources },
+});
+const leave = (personId: string, date = '2024-12-08'): LeaveOffice => ({
+  type: 'LeaveOffice',
+  data: { officeId: 'president-of-syria', personId, reason: 'ousted', occurred: { date, precision: 'day' }, sources },
+});
+const left = (personId: string, date = '2024-12-08'): OfficeLeft => ({ type: 'OfficeLeft', data: leave(personId, date).data });
+
+describe('office decider', () => {
+  describe('EstablishOffice', () => {
+    it('establishes an office', () =>
+      spec.given([]).when({ type: 'EstablishOffice', data: established.data }).then([established]));
+
+    it('refuses to establish an office twice', () =>
+      spec.given([established]).when({ type: 'EstablishOffice', data: established.data }).thenThrows('LEADERSHIP.OFFICE_ALREADY_ESTABLISHED'));
+  });
+
+  describe('AssumeOffice', () => {
+    it('opens a term, not acting by default', () => spec.given([established]).when(assume('bashar-al-assad')).then([assumed('bashar-al-assad')]));
+
+    it('records an acting term', () =>
+      spec.given([established]).when(assume('x', '2024-12-08', true)).then([assumed('x', '2024-12-08', true)]));
+
+    it('allows a successor before the predecessor is recorded as leaving', () =>
+      spec.given([established, assumed('hafez-al-assad', '1971-03-14')]).when(assume('bashar-al-assad')).then([assumed('bashar-al-assad')]));
+
+    it('allows a new term after the previous one ended', () =>
+      spec.given([established, assumed('p'), left('p')]).when(assume('p', '2025-01-01')).then([assumed('p', '2025-01-01')]));
+
+    it('refuses a second open term for the same person', () =>
+      spec.given([established, assumed('p')]).when(assume('p', '2001-01-01')).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE', (e) => {
+        expect(e.kind).toBe('illegal-state');
+        expect(e.errors[0].field).toBe('personId');
+      }));
+
+    it('rejects an office that is not established', () =>
+      spec.given([]).when(assume('p')).thenThrows('LEADERSHIP.UNKNOWN_OFFICE', (e) => expect(e.kind).toBe('not-found')));
+
+    it('rejects a date that does not exist', () =>
+      spec.given([established]).when(assume('p', '2023-02-29')).thenThrows('LEADERSHIP.INVALID_OCCURRED'));
+  });
+
+  describe('LeaveOffice', () => {
+    it('closes the open term of the holder', () =>
+      spec.given([established, assumed('bashar-al-assad')]).when(leave('bashar-al-assad')).then([left('bashar-al-assad')]));
+
+    it('rejects someone who does not hold the office', () =>
+      spec.given([established, assumed('bashar-al-assad')]).when(leave('someone-else')).thenThrows('LEADERSHIP.NOT_HOLDING_OFFICE', (e) => {
+        expect(e.kind).toBe('illegal-state');
+        expect(e.errors).toEqual([{ field: 'personId', message: expect.stringContaining('someone-else') }]);
+      }));
+
+    it('rejects leaving twice', () =>
+      spec.given([established, assumed('p'), left('p')]).when(leave('p')).thenThrows('LEADERSHIP.NOT_HOLDING_OFFICE'));
+
+    it('rejects an office that is not established', () => spec.given([]).when(leave('p')).thenThrows('LEADERSHIP.UNKNOWN_OFFICE'));
+
+    it('requires sources', () =>
+      spec.given([established, assumed('p')]).when({ ...leave('p'), data: { ...leave('p').data, sources: [] } }).thenThrows('LEADERSHIP.SOURCES_REQUIRED'));
+  });
+});
