@@ -1,0 +1,135 @@
+import type { Occurred } from '../../../shared/domain/facts.js';
+import type { LeaveReason } from './leadership.events.js';
+import { computeTerms, computeVacancies, termAt, type TermFact, vacantSince } from './terms.js';
+
+let position = 0n;
+const day = (occurred: Occurred | string): Occurred =>
+  typeof occurred === 'string' ? { date: occurred, precision: 'day' } : occurred;
+
+function assumed(eventId: string, personId: string, occurred: Occurred | string, acting = false): TermFact {
+  position += 10n;
+  return { eventId, kind: 'assumed', personId, acting, occurred: day(occurred), recordedPosition: position };
+}
+
+function left(eventId: string, personId: string, occurred: Occurred | string, reason: LeaveReason): TermFact {
+  position += 10n;
+  return { eventId, kind: 'left', personId, reason, occurred: day(occurred), recordedPosition: position };
+}
+
+const brief = (facts: TermFact[]) =>
+  computeTerms(facts).map(({ personId, start, end, acting, endReason, predecessorId, successorId }) => ({
+    personId,
+    start,
+    end,
+    acting,
+    endReason,
+    predecessorId,
+    successorId,
+  }));
+
+describe('computeTerms', () => {
+  it('knows nothing without facts', () => {
+    expect(computeTerms([])).toEqual([]);
+  });
+
+  it('links successive holders as predecessor and successor', () => {
+    expect(
+      brief([
+        assumed('a1', 'hafez-al-assad', '1971-03-14'),
+        left('l1', 'hafez-al-assad', '2000-06-10', 'died'),
+        assumed('a2', 'bashar-al-assad', '2000-07-17'),
+        left('l2', 'bashar-al-assad', '2024-12-08', 'ousted'),
+      ]),
+    ).toEqual([
+      { personId: 'hafez-al-assad', start: '1971-03-14', end: '2000-06-10', acting: false, endReason: 'died', predecessorId: null, successorId: 'bashar-al-assad' },
+      { personId: 'bashar-al-assad', start: '2000-07-17', end: '2024-12-08', acting: false, endReason: 'ousted', predecessorId: 'hafez-al-assad', successorId: null },
+    ]);
+  });
+
+  it('skips acting holders when naming predecessors and successors', () => {
+    const terms = brief([
+      assumed('a1', 'hafez-al-assad', '1971-03-14'),
+      left('l1', 'hafez-al-assad', '2000-06-10', 'died'),
+      assumed('a2', 'abdul-halim-khaddam', '2000-06-10', true),
+      left('l2', 'abdul-halim-khaddam', '2000-07-17', 'term-ended'),
+      assumed('a3', 'bashar-al-assad', '2000-07-17'),
+    ]);
+    expect(terms[1]).toMatchObject({ personId: 'abdul-halim-khaddam', acting: true, predecessorId: 'hafez-al-assad', successorId: 'bashar-al-assad' });
+    expect(terms[2]).toMatchObject({ personId: 'bashar-al-assad', predecessorId: 'hafez-al-assad', successorId: null });
+    expect(terms[0].successorId).toBe('bashar-al-assad');
+  });
+
+  it('lets the holder leave before the successor takes office on the same day, in whatever order they were recorded', () => {
+    const facts = [assumed('a1', 'p1', '2020-01-01'), assumed('a2', 'p2', '2024-12-08'), left('l1', 'p1', '2024-12-08', 'resigned')];
+    expect(brief(facts).map((t) => [t.personId, t.start, t.end, t.endReason])).toEqual([
+      ['p1', '2020-01-01', '2024-12-08', 'resigned'],
+      ['p2', '2024-12-08', null, null],
+    ]);
+  });
+
+  it('orders out-of-order reports by valid time', () => {
+    const inOrder = computeTerms([assumed('a1', 'p1', '2001-01-01'), left('l1', 'p1', '2005-01-01', 'died'), assumed('a2', 'p2', '2006-01-01')]);
+    position = 0n;
+    const shuffled = [assumed('a2', 'p2', '2006-01-01'), left('l1', 'p1', '2005-01-01', 'died'), assumed('a1', 'p1', '2001-01-01')];
+    expect(computeTerms(shuffled).map((t) => [t.personId, t.start, t.end])).toEqual(inOrder.map((t) => [t.personId, t.start, t.end]));
+  });
+
+  it('ends a term without a reason when someone else takes office without a reported departure', () => {
+    const terms = brief([assumed('a1', 'p1', '2001-01-01'), assumed('a2', 'p2', '2005-01-01')]);
+    expect(terms[0]).toMatchObject({ end: '2005-01-01', endReason: null, successorId: 'p2' });
+  });
+
+  it('attaches a late departure report to the term that already ended', () => {
+    const terms = computeTerms([assumed('a1', 'p1', '2001-01-01'), assumed('a2', 'p2', '2005-01-01'), left('l1', 'p1', '2005-01-03', 'ousted')]);
+    expect(terms).toHaveLength(2);
+    expect(terms[0]).toMatchObject({ end: '2005-01-01', endReason: 'ousted', sourceEventIds: ['a1', 'l1'] });
+  });
+
+  it('records a departure with no known start as a term starting null', () => {
+    expect(brief([left('l1', 'p1', '2000-06-10', 'died')])).toEqual([
+      { personId: 'p1', start: null, end: '2000-06-10', acting: false, endReason: 'died', predecessorId: null, successorId: null },
+    ]);
+  });
+
+  it('treats a repeated report of the same term as one term', () => {
+    const terms = computeTerms([assumed('a1', 'p1', '2001-01-01'), assumed('a2', 'p1', '2001-01-02')]);
+    expect(terms).toHaveLength(1);
+    expect(terms[0].sourceEventIds).toEqual(['a1', 'a2']);
+  });
+
+  it('starts a new term when an acting holder is confirmed', () => {
+    const terms = brief([assumed('a1', 'p1', '2001-01-01', true), assumed('a2', 'p1', '2001-03-01')]);
+    expect(terms.map((t) => [t.start, t.end, t.acting])).toEqual([
+      ['2001-01-01', '2001-03-01', true],
+      ['2001-03-01', null, false],
+    ]);
+  });
+
+  it('marks month and year precision approximate', () => {
+    const terms = computeTerms([assumed('a1', 'p1', { date: '2001', precision: 'year' }), left('l1', 'p1', { date: '2003-05', precision: 'month' }, 'died')]);
+    expect(terms[0]).toMatchObject({ start: '2001-01-01', end: '2003-05-01', approximate: true });
+  });
+
+  it('finds vacancies and the holder on a day', () => {
+    const terms = computeTerms([
+      assumed('a1', 'p1', '2001-01-01'),
+      left('l1', 'p1', '2005-01-01', 'died'),
+      assumed('a2', 'p2', '2005-02-01'),
+      left('l2', 'p2', '2010-01-01', 'resigned'),
+    ]);
+    expect(computeVacancies(terms)).toEqual([
+      { from: '2005-01-01', to: '2005-02-01' },
+      { from: '2010-01-01', to: null },
+    ]);
+    expect(termAt(terms, '2004-12-31')?.personId).toBe('p1');
+    expect(termAt(terms, '2005-01-01')).toBeNull();
+    expect(vacantSince(terms, '2005-01-15')).toBe('2005-01-01');
+    expect(termAt(terms, '2005-02-01')?.personId).toBe('p2');
+    expect(vacantSince(terms, '2000-01-01')).toBeNull();
+  });
+
+  it('keeps the term of someone who takes office and leaves on the same day', () => {
+    const terms = brief([assumed('a1', 'p1', '2001-01-01'), left('l1', 'p1', '2001-01-01', 'ousted')]);
+    expect(terms.map((t) => [t.start, t.end, t.endReason])).toEqual([['2001-01-01', '2001-01-01', 'ousted']]);
+  });
+});
