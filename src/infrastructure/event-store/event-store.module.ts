@@ -3,7 +3,13 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppConfig } from '../../config/app-config.js';
+import { Clock, SystemClock } from '../../shared/domain/clock.js';
 import { type EmbeddedEventStore, startEmbeddedEventStore } from '../embedded-esdb/index.js';
+import { CommandStore } from './command-store.js';
+import { EVENT_STORE_CLIENT } from './event-store.tokens.js';
+import { ReferenceChecker } from './reference-checker.js';
+
+export { EVENT_STORE_CLIENT } from './event-store.tokens.js';
 
 /**
  * Owns the one @eventstore/db-client instance. Without EVENTSTORE_URL it first starts the embedded
@@ -46,8 +52,6 @@ export class EventStoreConnection implements OnApplicationShutdown {
   }
 }
 
-export const EVENT_STORE_CLIENT = Symbol('EVENT_STORE_CLIENT');
-
 @Global()
 @Module({
   providers: [
@@ -60,7 +64,11 @@ export const EVENT_STORE_CLIENT = Symbol('EVENT_STORE_CLIENT');
         return connection.client;
       },
     },
+    // The clock that stamps recorded time; tests override it.
+    { provide: Clock, useClass: SystemClock },
+    CommandStore,
+    ReferenceChecker,
   ],
-  exports: [EventStoreConnection, EVENT_STORE_CLIENT],
+  exports: [EventStoreConnection, EVENT_STORE_CLIENT, Clock, CommandStore, ReferenceChecker],
 })
 export class EventStoreModule {}

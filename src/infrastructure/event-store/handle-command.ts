@@ -1,0 +1,132 @@
+import {
+  type EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
+import type { CommandContext, CommandResult } from '../../shared/application/command-catalog.js';
+import type { Clock } from '../../shared/domain/clock.js';
+import type { Decider, DomainEvent } from '../../shared/domain/decider.js';
+import { concurrencyError, DomainError } from '../../shared/domain/domain-error.js';
+import type { EventMetadata } from '../../shared/domain/event-metadata.js';
+import { fromResolvedEvent, type StoredEvent, toEventData } from './serialization.js';
+
+/** Namespace of the deterministic event ids derived from Idempotency-Keys (uuid v5). */
+export const IDEMPOTENT_EVENT_ID_NAMESPACE = '0b0e5a52-6c43-4c57-9d0a-6a1f3c1d7e21';
+
+/** Without If-Match, a lost race re-reads and decides again this many times before answering 409. */
+const MAX_ATTEMPTS = 5;
+
+export interface HandleCommandOptions {
+  context: CommandContext;
+  clock: Clock;
+  /** Defaults to context.expectedRevision (If-Match). */
+  expectedRevision?: bigint;
+  /** Defaults to context.idempotencyKey (Idempotency-Key). */
+  idempotencyKey?: string;
+}
+
+/** Event i of a command carrying an Idempotency-Key always gets the same id, on any retry. */
+export const idempotentEventId = (streamName: string, key: string, index: number): string =>
+  uuidv5(`${streamName}\n${key}\n${index}`, IDEMPOTENT_EVENT_ID_NAMESPACE);
+
+async function readStream(client: EventStoreDBClient, streamName: string): Promise<{ events: StoredEvent[]; revision: bigint | null }> {
+  const events: StoredEvent[] = [];
+  let revision: bigint | null = null;
+  try {
+    for await (const resolved of client.readStream(streamName, { direction: FORWARDS, fromRevision: START })) {
+      if (resolved.event) revision = resolved.event.revision;
+      const event = fromResolvedEvent(resolved);
+      if (event) events.push(event);
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  }
+  return { events, revision };
+}
+
+const resultOf = (streamName: string, events: StoredEvent[]): CommandResult => {
+  const last = events[events.length - 1];
+  return {
+    streamName,
+    revision: last.revision.toString(),
+    position: last.position?.toString() ?? '',
+    eventIds: events.map((event) => event.id),
+  };
+};
+
+/** The events an earlier attempt with this key appended, when there was one. */
+function previousResult(streamName: string, events: StoredEvent[], key: string): CommandResult | undefined {
+  const start = events.findIndex((event) => event.id === idempotentEventId(streamName, key, 0));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < events.length && events[end].id === idempotentEventId(streamName, key, end - start)) end++;
+  return resultOf(streamName, events.slice(start, end));
+}
+
+/**
+ * The one way a command reaches a stream: read it, fold it with `evolve`, `decide`, append with an expected
+ * revision. With If-Match (`expectedRevision`) a stale view is a 412 DomainError carrying the current revision;
+ * without it, losing a race to another writer re-reads and decides again (bounded). With an Idempotency-Key the
+ * event ids are derived from the key, and a retry finds them in the stream and returns the first result.
+ */
+export async function handleCommand<Command extends { type: string }, Event extends DomainEvent, State>(
+  client: EventStoreDBClient,
+  streamName: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  options: HandleCommandOptions,
+): Promise<CommandResult> {
+  const { context, clock } = options;
+  const expectedRevision = options.expectedRevision ?? context.expectedRevision;
+  const idempotencyKey = options.idempotencyKey ?? context.idempotencyKey;
+
+  for (let attempt = 1; ; attempt++) {
+    const { events, revision } = await readStream(client, streamName);
+    const previous = idempotencyKey === undefined ? undefined : previousResult(streamName, events, idempotencyKey);
+    if (previous) return previous;
+    if (expectedRevision !== undefined && expectedRevision !== revision) {
+      throw concurrencyError(streamName, expectedRevision, revision);
+    }
+
+    const state = events.reduce((s, event) => decider.evolve(s, event as unknown as Event), decider.initialState());
+    const decided = decider.decide(command, state);
+    if (decided.length === 0) {
+      return { streamName, revision: revision?.toString() ?? '', position: events.at(-1)?.position?.toString() ?? '', eventIds: [] };
+    }
+
+    const metadata: EventMetadata = {
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      recordedAt: clock.now().toISOString(),
+      commandType: command.type,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    };
+    const eventIds = decided.map((_, i) => (idempotencyKey === undefined ? uuidv4() : idempotentEventId(streamName, idempotencyKey, i)));
+    try {
+      const appended = await client.appendToStream(
+        streamName,
+        decided.map((event, i) => toEventData(event, eventIds[i], metadata)),
+        { expectedRevision: revision ?? NO_STREAM },
+      );
+      return {
+        streamName,
+        revision: appended.nextExpectedRevision.toString(),
+        position: appended.position?.commit.toString() ?? '',
+        eventIds,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      if (expectedRevision !== undefined) {
+        throw concurrencyError(streamName, expectedRevision, typeof error.actualVersion === 'bigint' ? error.actualVersion : null);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new DomainError('STREAM.CONTENDED', `${streamName} kept changing while this command was decided; retry it`, 'illegal-state');
+      }
+    }
+  }
+}
