@@ -3,11 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppModule } from '../app.module.js';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
 import { processesHoldingOpen } from './data-dir-guard.js';
 import { formatSummary, progressReporter } from './import-progress.js';
-import { ImportService } from './import.service.js';
 
 const USAGE = `Usage: npm run import -- FILE [--json]
        node dist/src/import/import.cli.js FILE [--json]
@@ -92,6 +90,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.error;
   }
 
+  // Loaded only now, so --help and usage errors answer without loading the whole application.
+  const { AppModule } = await import('../app.module.js');
+  const { ImportService } = await import('./import.service.js');
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const aborter = new AbortController();

@@ -1,0 +1,264 @@
+import { BACKWARDS, END, type EventStoreDBClient, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type ImportProgress, ImportService } from '../../src/import/import.service.js';
+import { lineKey } from '../../src/import/ndjson.js';
+import { seedFilePath, seedIfEmpty } from '../../src/import/seed.js';
+import { EVENT_STORE_CLIENT } from '../../src/infrastructure/event-store/event-store.module.js';
+import { StreamNames } from '../../src/shared/domain/stream-names.js';
+import { hashApiKey } from '../../src/shared/auth/api-keys.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const SOURCE = { outlet: 'Import spec' };
+const EDITOR_KEY = 'import-spec-editor-key';
+const ADMIN_HEADERS = { 'x-api-key': EDITOR_KEY };
+const day = (date: string) => ({ date, precision: 'day' });
+
+/** The seed's command lines, parsed (comments and blank lines left out). */
+function seedCommands(): Record<string, unknown>[] {
+  return fs
+    .readFileSync(seedFilePath(), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function headPosition(client: EventStoreDBClient): Promise<bigint | undefined> {
+  for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+    return resolved.commitPosition;
+  }
+  return undefined;
+}
+
+async function userEventCount(client: EventStoreDBClient): Promise<number> {
+  let count = 0;
+  for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: START })) {
+    if (resolved.event && !resolved.event.type.startsWith('$') && !resolved.event.streamId.startsWith('$')) count += 1;
+  }
+  return count;
+}
+
+async function readStream(client: EventStoreDBClient, stream: string) {
+  const events = [];
+  for await (const resolved of client.readStream(stream)) if (resolved.event) events.push(resolved.event);
+  return events;
+}
+
+describe('NDJSON import (ImportService on the app and the embedded event store)', () => {
+  let t: TestApp;
+  let importer: ImportService;
+  let client: EventStoreDBClient;
+  let dir: string;
+
+  beforeEach(async () => {
+    t = await startTestApp({ API_KEYS: `import-spec:editor:${hashApiKey(EDITOR_KEY)}` });
+    importer = t.app.get(ImportService);
+    client = t.app.get<EventStoreDBClient>(EVENT_STORE_CLIENT);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-import-'));
+  });
+
+  afterEach(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const writeFile = (name: string, lines: string[]) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, lines.join('\n'));
+    return file;
+  };
+
+  it('imports every line of the Hama seed into a fresh store, with import metadata on each event', async () => {
+    const commands = seedCommands();
+    const progress: ImportProgress[] = [];
+
+    const summary = await importer.importFile(seedFilePath(), { onProgress: (p) => progress.push(p) });
+
+    expect(summary.rejected).toEqual([]);
+    expect(summary).toMatchObject({ source: 'hama.ndjson', total: commands.length, imported: commands.length, unchanged: 0 });
+    expect(progress.map((p) => p.done)).toEqual(commands.map((_, i) => i + 1));
+    expect(progress.every((p) => p.total === commands.length && p.outcome === 'imported')).toBe(true);
+    expect(await userEventCount(client)).toBe(commands.length);
+
+    const hama = await readStream(client, StreamNames.place('hama'));
+    expect(hama.map((e) => e.type)).toEqual(['PlaceRegistered', 'CitySeized']);
+    const seizure = hama[1];
+    expect(seizure.data).toMatchObject({
+      placeId: 'hama',
+      factionId: 'hts',
+      fromFactionId: 'syrian-government',
+      occurred: { date: '2024-12-05', precision: 'day' },
+    });
+    const seizureLine = commands.find((c) => c.type === 'SeizeCity' && c.placeId === 'hama');
+    const key = lineKey(seizureLine);
+    expect(seizure.metadata).toMatchObject({
+      actor: 'import:hama.ndjson',
+      causationId: key,
+      idempotencyKey: key,
+      commandType: 'SeizeCity',
+    });
+    expect((seizure.metadata as { correlationId: string }).correlationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const president = await readStream(client, StreamNames.office('president-of-syria'));
+    expect(president.map((e) => [e.type, (e.data as { personId?: string }).personId])).toEqual([
+      ['OfficeEstablished', undefined],
+      ['OfficeAssumed', 'hafez-al-assad'],
+      ['OfficeLeft', 'hafez-al-assad'],
+      ['OfficeAssumed', 'bashar-al-assad'],
+    ]);
+    expect((await readStream(client, StreamNames.statue('hafez-al-assad-statue-hama'))).map((e) => e.type)).toEqual(['StatueToppled']);
+    expect((await readStream(client, StreamNames.statement('jawlani-hama-cleanse-the-wound'))).map((e) => e.type)).toEqual([
+      'StatementIssued',
+    ]);
+  });
+
+  it('appends nothing when the same file is imported again', async () => {
+    const first = await importer.importFile(seedFilePath());
+    expect(first.rejected).toEqual([]);
+    const head = await headPosition(client);
+    const count = await userEventCount(client);
+    const hamaRevision = (await readStream(client, StreamNames.place('hama'))).at(-1)?.revision;
+
+    const second = await importer.importFile(seedFilePath());
+
+    expect(second).toMatchObject({ total: first.total, imported: 0, unchanged: first.total, rejected: [] });
+    expect(await headPosition(client)).toBe(head);
+    expect(await userEventCount(client)).toBe(count);
+    expect((await readStream(client, StreamNames.place('hama'))).at(-1)?.revision).toBe(hamaRevision);
+  });
+
+  it('recognises a command reformatted or repeated in another file as already imported', async () => {
+    await importer.importText('{"type":"RegisterFaction","factionId":"rebels-r","name":"Rebels R"}', 'a.ndjson');
+    const head = await headPosition(client);
+
+    const summary = await importer.importText(
+      ['{ "name": "Rebels R",  "factionId": "rebels-r", "type": "RegisterFaction" }', '{"type":"RegisterFaction","factionId":"rebels-r","name":"Rebels R"}'].join(
+        '\n',
+      ),
+      'b.ndjson',
+    );
+
+    expect(summary).toMatchObject({ total: 2, imported: 0, unchanged: 2, rejected: [] });
+    expect(await headPosition(client)).toBe(head);
+  });
+
+  it('reports each broken line with its number and the API error, and still imports the others', async () => {
+    const file = writeFile('broken.ndjson', [
+      /* 1 */ '# lines 4, 5, 6, 7, 9, 10 and 11 are broken on purpose',
+      /* 2 */ '{"type":"RegisterFaction","factionId":"rebels-b","name":"Rebels B"}',
+      /* 3 */ '',
+      /* 4 */ '{"type":"RegisterFaction","factionId":"oops"',
+      /* 5 */ '{"type":"DeclareVictory","factionId":"rebels-b"}',
+      /* 6 */ '{"type":"RegisterPlace","placeId":"Idlib City","name":"Idlib","country":"Syria"}',
+      /* 7 */ JSON.stringify({ type: 'SeizeCity', placeId: 'nowhere-b', factionId: 'rebels-b', occurred: day('2024-12-01'), sources: [SOURCE] }),
+      /* 8 */ '{"type":"RegisterPlace","placeId":"idlib-b","name":"Idlib","country":"Syria","kind":"city"}',
+      /* 9 */ JSON.stringify({ type: 'SeizeCity', placeId: 'idlib-b', factionId: 'nobody-b', occurred: day('2024-12-01'), sources: [SOURCE] }),
+      /* 10 */ '[1, 2]',
+      /* 11 */ '{"factionId":"rebels-b","name":"Rebels B"}',
+      /* 12 */ '   # an indented comment',
+      /* 13 */ JSON.stringify({ type: 'SeizeCity', placeId: 'idlib-b', factionId: 'rebels-b', occurred: day('2024-12-01'), sources: [SOURCE] }),
+      /* 14 */ JSON.stringify({ type: 'SeizeCity', placeId: 'idlib-b', factionId: 'rebels-b', occurred: { date: '2024-02-30', precision: 'day' }, sources: [] }),
+    ]);
+
+    const summary = await importer.importFile(file);
+
+    expect(summary).toMatchObject({ total: 11, imported: 3, unchanged: 0 });
+    const rejected = new Map(summary.rejected.map((r) => [r.line, r]));
+    expect([...rejected.keys()]).toEqual([4, 5, 6, 7, 9, 10, 11, 14]);
+    const fields = (line: number) => (rejected.get(line)?.error.errors ?? []).map((e) => e.field);
+
+    expect(rejected.get(4)).toMatchObject({ type: null, error: { status: 400, title: 'Invalid JSON' } });
+    expect(rejected.get(5)).toMatchObject({ type: 'DeclareVictory', error: { status: 400 } });
+    expect(fields(5)).toEqual(['type']);
+    expect(rejected.get(6)).toMatchObject({ type: 'RegisterPlace', error: { status: 400, code: 'VALIDATION.FAILED' } });
+    expect(fields(6)).toEqual(['placeId']);
+    expect(rejected.get(7)).toMatchObject({ type: 'SeizeCity' });
+    expect(rejected.get(7)?.error.status).toBeGreaterThanOrEqual(400);
+    expect(rejected.get(7)?.error.status).toBeLessThan(500);
+    expect(rejected.get(9)).toMatchObject({ type: 'SeizeCity', error: { status: 422 } });
+    expect(fields(9)).toEqual(['factionId']);
+    expect(rejected.get(10)).toMatchObject({ type: null, error: { status: 400 } });
+    expect(rejected.get(11)).toMatchObject({ type: null, error: { status: 400 } });
+    expect(fields(11)).toEqual(['type']);
+    expect(rejected.get(14)).toMatchObject({ type: 'SeizeCity', error: { status: 400, code: 'VALIDATION.FAILED' } });
+    expect(fields(14)).toEqual(expect.arrayContaining(['occurred.date', 'sources']));
+
+    // The good lines went in: the faction, the place and its seizure.
+    expect((await readStream(client, StreamNames.faction('rebels-b'))).map((e) => e.type)).toEqual(['FactionRegistered']);
+    expect((await readStream(client, StreamNames.place('idlib-b'))).map((e) => e.type)).toEqual(['PlaceRegistered', 'CitySeized']);
+    // Rejected lines appended nothing.
+    await expect(readStream(client, StreamNames.place('nowhere-b'))).rejects.toBeInstanceOf(StreamNotFoundError);
+    expect(await userEventCount(client)).toBe(3);
+  });
+
+  it('reports the same error as the admin API for a rejected command', async () => {
+    const body = { placeId: 'idlib-c', factionId: 'nobody-c', occurred: day('2024-12-01'), sources: [SOURCE] };
+    const summary = await importer.importText(
+      [
+        '{"type":"RegisterPlace","placeId":"idlib-c","name":"Idlib","country":"Syria"}',
+        JSON.stringify({ type: 'SeizeCity', ...body }),
+        JSON.stringify({ type: 'SeizeCity', ...body, factionId: 'Not A Slug', confidence: 'sure' }),
+      ].join('\n'),
+      'api-parity.ndjson',
+    );
+    expect(summary.rejected.map((r) => r.line)).toEqual([2, 3]);
+
+    const viaApi = async (payload: object) => {
+      const response = await fetch(`${t.baseUrl}/admin/places/idlib-c/seizures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
+        body: JSON.stringify(payload),
+      });
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      return (await response.json()) as { status: number; title: string; code?: string; errors?: unknown[] };
+    };
+    for (const [index, payload] of [body, { ...body, factionId: 'Not A Slug', confidence: 'sure' }].entries()) {
+      const api = await viaApi(payload);
+      const imported = summary.rejected[index].error;
+      expect({ status: imported.status, title: imported.title, code: imported.code, errors: imported.errors ?? [] }).toEqual({
+        status: api.status,
+        title: api.title,
+        code: api.code,
+        errors: api.errors ?? [],
+      });
+    }
+  });
+
+  it('ignores blank and comment lines entirely', async () => {
+    const summary = await importer.importText(['', '# only comments', '   ', '\t# and blanks', ''].join('\n'), 'empty.ndjson');
+    expect(summary).toMatchObject({ total: 0, imported: 0, unchanged: 0, rejected: [] });
+    expect(await userEventCount(client)).toBe(0);
+  });
+
+  it('stops between lines when its signal is aborted', async () => {
+    const aborter = new AbortController();
+    const summary = await importer.importText(
+      ['{"type":"RegisterFaction","factionId":"rebels-s1","name":"S1"}', '{"type":"RegisterFaction","factionId":"rebels-s2","name":"S2"}'].join('\n'),
+      'abort.ndjson',
+      { signal: aborter.signal, onProgress: () => aborter.abort() },
+    );
+    expect(summary).toMatchObject({ total: 2, imported: 1, aborted: true });
+    expect(await userEventCount(client)).toBe(1);
+  });
+
+  describe('seedIfEmpty', () => {
+    it('imports the Hama story into an empty store, once', async () => {
+      const first = await seedIfEmpty(t.app);
+      expect(first).toMatchObject({ source: 'hama.ndjson', rejected: [] });
+      expect(first?.imported).toBe(seedCommands().length);
+      const head = await headPosition(client);
+
+      expect(await seedIfEmpty(t.app)).toBeNull();
+      expect(await headPosition(client)).toBe(head);
+    });
+
+    it('leaves a store that already holds other events alone', async () => {
+      await importer.importText('{"type":"RegisterFaction","factionId":"desk-own","name":"Desk own"}', 'own.ndjson');
+
+      expect(await seedIfEmpty(t.app)).toBeNull();
+      await expect(readStream(client, StreamNames.faction('hts'))).rejects.toBeInstanceOf(StreamNotFoundError);
+    });
+  });
+});
