@@ -1,0 +1,114 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError, type DomainErrorKind, type FieldError } from '../domain/domain-error.js';
+
+/** RFC 9457 problem details, as every error response of Dateline is shaped (api.md). */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The DomainError code, e.g. `TERRITORY.UNKNOWN_FACTION`. */
+  code?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const KIND_STATUS: Record<DomainErrorKind, number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  'unknown-reference': HttpStatus.UNPROCESSABLE_ENTITY,
+  'not-found': HttpStatus.NOT_FOUND,
+  'illegal-state': HttpStatus.CONFLICT,
+  concurrency: HttpStatus.PRECONDITION_FAILED,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const title = (status: number) => TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+
+/** `TERRITORY.UNKNOWN_FACTION` → `urn:dateline:problem:territory.unknown-faction`. */
+const typeOf = (code: string) => `urn:dateline:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+
+/** Fastify's own errors (raised before any Nest handler runs): body parsing, limits, content types. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST.BODY_TOO_LARGE', detail: 'the request body exceeds the 1 MB limit' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', detail: 'send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'REQUEST.INVALID_CONTENT_LENGTH', detail: 'the Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST.EMPTY_BODY', detail: 'the body is empty: send a JSON object' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'the body is not valid JSON' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'REQUEST.INVALID_CONTENT_TYPE', detail: 'the Content-Type header is invalid' },
+};
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+/** Maps any thrown value to a problem. `internal` says whether it is unexpected (logged, details hidden). */
+export function toProblem(exception: unknown): { problem: ProblemDetails; internal: boolean } {
+  // Nest's Fastify adapter wraps Fastify's 4xx errors in an HttpException; its cause tells 413 from 415 and JSON.
+  const cause = exception instanceof HttpException ? (exception.cause as FastifyLikeError | undefined) : undefined;
+  if (cause?.code && FASTIFY_ERRORS[cause.code]) exception = cause;
+  if (exception instanceof DomainError) {
+    const status = KIND_STATUS[exception.kind] ?? 400;
+    return {
+      internal: false,
+      problem: {
+        type: typeOf(exception.code),
+        title: title(status),
+        status,
+        detail: exception.message,
+        code: exception.code,
+        ...(exception.errors.length > 0 || exception.kind === 'validation' ? { errors: exception.errors } : {}),
+        ...exception.extra,
+      },
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    const errors = Array.isArray(message) ? message.map((m) => ({ field: '', message: String(m) })) : undefined;
+    return {
+      internal: status >= 500,
+      problem: {
+        type: 'about:blank',
+        title: title(status),
+        status,
+        detail: status >= 500 ? 'an unexpected error occurred' : Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
+        ...(errors ? { errors } : {}),
+      },
+    };
+  }
+  const error = (typeof exception === 'object' && exception !== null ? exception : {}) as FastifyLikeError;
+  const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+  if (known) {
+    return { internal: false, problem: { type: typeOf(known.code), title: title(known.status), status: known.status, detail: known.detail, code: known.code } };
+  }
+  if (exception instanceof SyntaxError && error.statusCode === 400) {
+    const code = 'REQUEST.MALFORMED_JSON';
+    return { internal: false, problem: { type: typeOf(code), title: title(400), status: 400, detail: `the body is not valid JSON: ${exception.message}`, code } };
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return { internal: false, problem: { type: 'about:blank', title: title(error.statusCode), status: error.statusCode, detail: String(error.message ?? title(error.statusCode)) } };
+  }
+  return {
+    internal: true,
+    problem: { type: 'about:blank', title: title(500), status: 500, detail: 'an unexpected error occurred; it has been logged' },
+  };
+}
