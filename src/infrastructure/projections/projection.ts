@@ -79,3 +79,11 @@ export const PROJECTION_NAME_PATTERN = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)*\.v[0
 export function projectionBaseName(name: string): string {
   return name.replace(/\.v[0-9]+$/, '');
 }
+
+/**
+ * Views an event's data as its contract type. The data comes from the log, so handlers still check the fields
+ * they rely on (a malformed recorded event must be ignored, not crash the projection).
+ */
+export function eventOf<Data extends object>(event: ProjectedEvent): ProjectedEvent<Data> {
+  return event as unknown as ProjectedEvent<Data>;
+}

@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { ProjectionHarness } from '../../../infrastructure/projections/testing/projection-harness.js';
+import { TerritoryReadModel } from '../queries/territory.read-model.js';
+import { TerritoryControlProjection } from './territory-control.projection.js';
+
+const source = [{ outlet: 'Reuters', url: 'https://example.org/hama' }];
+const uid = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+describe('territory.control.v1 projection (real read store)', () => {
+  let harness: ProjectionHarness<TerritoryControlProjection>;
+  let model: TerritoryReadModel;
+
+  beforeAll(async () => {
+    harness = await ProjectionHarness.create(new TerritoryControlProjection());
+    model = new TerritoryReadModel(harness.store.db);
+  });
+  afterAll(() => harness.dispose());
+
+  const registered = (placeId: string, extra: object = {}) =>
+    harness.event('PlaceRegistered', { placeId, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 }, ...extra }, { streamName: `city-${placeId}` });
+  const seized = (placeId: string, factionId: string, date: string, extra: object = {}) =>
+    harness.event('CitySeized', { placeId, factionId, occurred: { date, precision: 'day' }, sources: source, ...extra }, { streamName: `city-${placeId}` });
+
+  describe('PlaceRegistered', () => {
+    it('stores the place with its coordinates', async () => {
+      const placeId = uid('hama');
+      await harness.given(registered(placeId));
+      expect(await model.place(placeId)).toEqual({ placeId, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 } });
+      expect(await model.controlOf(placeId, '2024-12-01')).toMatchObject({ placeId, controller: null, since: null, disputed: false, sourceEventIds: [] });
+    });
+
+    it('delivered twice = unchanged', async () => {
+      const event = registered(uid('hama'));
+      await harness.given(event);
+      const before = await harness.snapshot();
+      await harness.given(event);
+      await harness.handleDirectly(event);
+      expect(await harness.snapshot()).toEqual(before);
+    });
+  });
+
+  describe('FactionRegistered', () => {
+    it('delivered twice = unchanged', async () => {
+      const event = harness.event('FactionRegistered', { factionId: uid('hts'), name: 'Hayat Tahrir al-Sham', aliases: ['HTS'] });
+      const [first] = await harness.given(event);
+      expect(first.changes.map((c) => c.keys)).toEqual([{ factionId: (event.data as { factionId: string }).factionId }]);
+      const before = await harness.snapshot();
+      await harness.given(event);
+      await harness.handleDirectly(event);
+      expect(await harness.snapshot()).toEqual(before);
+    });
+  });
+
+  describe('CitySeized', () => {
+    it('builds the timeline, with the fromFaction in control before the first seizure', async () => {
+      const placeId = uid('hama');
+      const registration = registered(placeId);
+      const seizure = seized(placeId, 'hts', '2024-12-05', { fromFactionId: 'syrian-government' });
+      const [, result] = await harness.given(registration, seizure);
+      expect(result.changes).toEqual([
+        expect.objectContaining({ projection: 'territory.control.v1', eventType: 'CitySeized', eventId: seizure.id, keys: { placeId, factionId: 'hts' }, position: seizure.position.toString() }),
+      ]);
+      expect(await model.history(placeId)).toEqual([
+        { controller: 'syrian-government', from: null, to: '2024-12-05', disputed: false, contenders: ['syrian-government'], sourceEventIds: [seizure.id], approximate: false },
+        { controller: 'hts', from: '2024-12-05', to: null, disputed: false, contenders: ['hts'], sourceEventIds: [seizure.id], approximate: false },
+      ]);
+      expect(await model.controlOf(placeId, '2024-12-04')).toMatchObject({ controller: 'syrian-government', since: null, until: '2024-12-05' });
+      expect(await model.controlOf(placeId, '2024-12-05')).toMatchObject({ controller: 'hts', since: '2024-12-05', until: null, sourceEventIds: [seizure.id] });
+    });
+
+    it('puts a late report of an earlier seizure in valid-time order', async () => {
+      const placeId = uid('aleppo');
+      const late = seized(placeId, 'hts', '2024-11-29');
+      const early = seized(placeId, 'syrian-government', '2016-12-22');
+      await harness.given(late, early);
+      expect((await model.history(placeId)).map((p) => [p.controller, p.from, p.to])).toEqual([
+        ['syrian-government', '2016-12-22', '2024-11-29'],
+        ['hts', '2024-11-29', null],
+      ]);
+    });
+
+    it('marks two factions taking the place on the same day as disputed, keeping both sources', async () => {
+      const placeId = uid('hama');
+      const a = seized(placeId, 'hts', '2024-12-05');
+      const b = seized(placeId, 'sna', '2024-12-05');
+      await harness.given(a, b);
+      expect(await model.controlOf(placeId, '2024-12-06')).toMatchObject({
+        controller: 'sna',
+        disputed: true,
+        contenders: ['hts', 'sna'],
+        sourceEventIds: [a.id, b.id],
+      });
+    });
+
+    it('delivered twice = unchanged (through the checkpoint and straight to the handler)', async () => {
+      const placeId = uid('hama');
+      const first = seized(placeId, 'syrian-government', '2012-01-01');
+      const second = seized(placeId, 'hts', '2024-12-05', { fromFactionId: 'syrian-government' });
+      await harness.given(first, second);
+      const before = await harness.snapshot();
+      const [again] = await harness.given(second);
+      expect(again).toMatchObject({ advancedBy: 0, changes: [] });
+      await harness.handleDirectly(first);
+      await harness.handleDirectly(second);
+      expect(await harness.snapshot()).toEqual(before);
+    });
+
+    it('answers as known at a log position or a recorded time (asAt)', async () => {
+      const placeId = uid('hama');
+      const first = seized(placeId, 'syrian-government', '2012-01-01');
+      const second = seized(placeId, 'hts', '2024-12-05');
+      await harness.given(first, second);
+      const beforeSecond = { kind: 'position', position: second.position - 1n } as const;
+      expect(await model.controlOf(placeId, '2024-12-06', beforeSecond)).toMatchObject({ controller: 'syrian-government' });
+      expect(await model.history(placeId, { kind: 'position', position: second.position })).toHaveLength(2);
+      expect(await model.controlOf(placeId, '2024-12-06', { kind: 'time', recordedAt: first.recordedAt })).toMatchObject({ controller: 'syrian-government' });
+      expect(await model.controlOf(placeId, '2024-12-06', { kind: 'time', recordedAt: second.recordedAt })).toMatchObject({ controller: 'hts' });
+      expect(await model.history(placeId, { kind: 'position', position: 0n })).toEqual([]);
+    });
+
+    it('ignores a malformed recorded event instead of failing', async () => {
+      const event = harness.event('CitySeized', { factionId: 'hts' });
+      const [result] = await harness.given(event);
+      expect(result).toMatchObject({ advancedBy: 1, changes: [] });
+    });
+  });
+
+  describe('GET /territory/control data', () => {
+    it('lists every place on a day and filters by faction', async () => {
+      const [p1, p2] = [uid('a'), uid('b')];
+      await harness.given(registered(p1), registered(p2), seized(p1, 'hts', '2024-12-05'), seized(p2, 'syrian-government', '2020-01-01'));
+      const all = await model.controlOfAll('2024-12-06');
+      expect(all.find((e) => e.placeId === p1)).toMatchObject({ controller: 'hts', name: 'Hama', coordinates: { lat: 35.13, lon: 36.75 } });
+      expect(all.find((e) => e.placeId === p2)).toMatchObject({ controller: 'syrian-government' });
+      const hts = await model.controlOfAll('2024-12-06', { factionId: 'hts' });
+      expect(hts.map((e) => e.placeId)).toContain(p1);
+      expect(hts.map((e) => e.placeId)).not.toContain(p2);
+      expect((await model.controlOfAll('2024-12-04')).find((e) => e.placeId === p1)).toMatchObject({ controller: null });
+      const asAt = await model.controlOfAll('2024-12-06', { asAt: { kind: 'position', position: 0n } });
+      expect(asAt.find((e) => e.placeId === p1)).toMatchObject({ controller: null });
+    });
+  });
+
+  describe('FactCorrected', () => {
+    it('moves a seizure to its corrected date; asAt before the correction still shows the original', async () => {
+      const placeId = uid('hama');
+      const seizure = seized(placeId, 'hts', '2024-12-06');
+      const correction = harness.event('FactCorrected', { eventId: seizure.id, changes: { occurred: { date: '2024-12-05', precision: 'day' } }, reason: 'wrong day', notice: 'Hama fell on 5 December.' }, { streamName: `city-${placeId}` });
+      await harness.given(seizure, correction);
+      expect(await model.controlOf(placeId, '2024-12-05')).toMatchObject({ controller: 'hts', since: '2024-12-05' });
+      expect(await model.controlOf(placeId, '2024-12-05', { kind: 'position', position: seizure.position })).toMatchObject({ controller: null });
+    });
+
+    it('delivered twice = unchanged', async () => {
+      const placeId = uid('hama');
+      const seizure = seized(placeId, 'hts', '2024-12-06');
+      const correction = harness.event('FactCorrected', { eventId: seizure.id, changes: { factionId: 'sna' }, reason: 'misattributed', notice: 'It was the SNA.' });
+      await harness.given(seizure, correction);
+      expect(await model.controlOf(placeId, '2024-12-07')).toMatchObject({ controller: 'sna' });
+      const before = await harness.snapshot();
+      await harness.given(correction);
+      await harness.handleDirectly(correction);
+      expect(await harness.snapshot()).toEqual(before);
+    });
+
+    it('corrects a place registration in place', async () => {
+      const placeId = uid('hama');
+      const registration = registered(placeId);
+      await harness.given(registration, harness.event('FactCorrected', { eventId: registration.id, changes: { coordinates: { lat: 35.2, lon: 36.8 } }, reason: 'r', notice: 'n' }));
+      expect(await model.place(placeId)).toMatchObject({ coordinates: { lat: 35.2, lon: 36.8 } });
+    });
+
+    it('ignores a correction of a fact this model does not hold', async () => {
+      const [result] = await harness.given(harness.event('FactCorrected', { eventId: 'no-such-event', changes: {}, reason: 'r', notice: 'n' }));
+      expect(result).toMatchObject({ advancedBy: 1, changes: [] });
+    });
+  });
+
+  describe('FactRetracted', () => {
+    it('withdraws a seizure from the timeline; delivered twice = unchanged', async () => {
+      const placeId = uid('hama');
+      const kept = seized(placeId, 'syrian-government', '2012-01-01');
+      const withdrawn = seized(placeId, 'hts', '2024-12-01');
+      const retraction = harness.event('FactRetracted', { eventId: withdrawn.id, reason: 'hoax', notice: 'Hama did not fall on 1 December.' });
+      await harness.given(kept, withdrawn, retraction);
+      expect(await model.history(placeId)).toEqual([expect.objectContaining({ controller: 'syrian-government', to: null })]);
+      expect(await model.controlOf(placeId, '2024-12-02', { kind: 'position', position: withdrawn.position })).toMatchObject({ controller: 'hts' });
+      const before = await harness.snapshot();
+      await harness.given(retraction);
+      await harness.handleDirectly(retraction);
+      expect(await harness.snapshot()).toEqual(before);
+    });
+  });
+
+  it('ignores event types it does not handle', async () => {
+    const event = harness.event('StatueToppled', { statueId: 's', placeId: uid('hama') });
+    const before = await harness.snapshot();
+    const [result] = await harness.given(event);
+    expect(result).toMatchObject({ advancedBy: 1, changes: [] });
+    expect(await harness.handleDirectly(event)).toBeUndefined();
+    expect(await harness.snapshot()).toEqual(before);
+  });
+});

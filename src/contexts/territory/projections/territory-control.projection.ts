@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
+import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
+import type { FactCorrectedData, FactRetractedData } from '../../../shared/domain/corrections.events.js';
+import { computeControlIntervals, type ControlInterval } from '../domain/control.js';
+import type { CitySeizedData, FactionRegisteredData, PlaceRegisteredData } from '../domain/territory.events.js';
+import { loadSeizures } from './territory-facts.js';
+import { type IntervalRow, migrateTerritoryTables, type PlaceRow, TerritoryTables } from './territory.tables.js';
+
+const bool = (value: boolean) => (value ? 1 : 0);
+
+export function intervalToRow(placeId: string, seq: number, interval: ControlInterval): IntervalRow {
+  return {
+    place_id: placeId,
+    seq,
+    controller: interval.controller,
+    from_date: interval.from,
+    to_date: interval.to,
+    disputed: bool(interval.disputed),
+    contenders: JSON.stringify(interval.contenders),
+    source_event_ids: JSON.stringify(interval.sourceEventIds),
+    approximate: bool(interval.approximate),
+    inferred: bool(interval.inferred),
+  };
+}
+
+export function rowToInterval(row: IntervalRow): ControlInterval {
+  return {
+    controller: row.controller,
+    from: row.from_date,
+    to: row.to_date,
+    disputed: Number(row.disputed) === 1,
+    contenders: JSON.parse(row.contenders) as string[],
+    sourceEventIds: JSON.parse(row.source_event_ids) as string[],
+    approximate: Number(row.approximate) === 1,
+    inferred: Number(row.inferred) === 1,
+  };
+}
+
+const sameRow = (a: IntervalRow, b: IntervalRow) =>
+  a.controller === b.controller &&
+  a.from_date === b.from_date &&
+  a.to_date === b.to_date &&
+  Number(a.disputed) === b.disputed &&
+  a.contenders === b.contenders &&
+  a.source_event_ids === b.source_event_ids &&
+  Number(a.approximate) === b.approximate &&
+  Number(a.inferred) === b.inferred;
+
+/**
+ * Territorial control: stores places, factions and every seizure fact (with its corrections), and keeps each
+ * place's control timeline recomputed from its facts by computeControlIntervals. Recomputing from facts keyed by
+ * event id makes every handler idempotent and puts late reports in valid-time order.
+ */
+@Injectable()
+export class TerritoryControlProjection implements Projection {
+  readonly name = 'territory.control.v1';
+  readonly eventTypes = ['PlaceRegistered', 'FactionRegistered', 'CitySeized', 'FactCorrected', 'FactRetracted'] as const;
+  readonly tables = Object.values(TerritoryTables);
+
+  migrate(db: ReadDb): Promise<void> {
+    return migrateTerritoryTables(db);
+  }
+
+  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void> {
+    switch (event.type) {
+      case 'PlaceRegistered':
+        return this.placeRegistered(eventOf<PlaceRegisteredData>(event), tx);
+      case 'FactionRegistered':
+        return this.factionRegistered(eventOf<FactionRegisteredData>(event), tx);
+      case 'CitySeized':
+        return this.citySeized(eventOf<CitySeizedData>(event), tx);
+      case 'FactCorrected':
+      case 'FactRetracted':
+        return this.amended(eventOf<FactCorrectedData | FactRetractedData>(event), tx);
+      default:
+        return false;
+    }
+  }
+
+  private async placeRegistered({ id, data, position, recordedAt }: ProjectedEvent<PlaceRegisteredData>, tx: ReadTx) {
+    if (typeof data.placeId !== 'string') return false;
+    const values = {
+      name: String(data.name ?? data.placeId),
+      country: String(data.country ?? ''),
+      kind: data.kind ?? null,
+      lat: data.coordinates?.lat ?? null,
+      lon: data.coordinates?.lon ?? null,
+      event_id: id,
+      recorded_position: position,
+      recorded_at: recordedAt,
+    };
+    await tx
+      .insertInto(TerritoryTables.places)
+      .values({ place_id: data.placeId, ...values })
+      .onConflict((oc) => oc.column('place_id').doUpdateSet(values))
+      .execute();
+    return { placeId: data.placeId };
+  }
+
+  private async factionRegistered({ data, position }: ProjectedEvent<FactionRegisteredData>, tx: ReadTx) {
+    if (typeof data.factionId !== 'string') return false;
+    const values = { name: String(data.name ?? data.factionId), aliases: JSON.stringify(data.aliases ?? []), recorded_position: position };
+    await tx
+      .insertInto(TerritoryTables.factions)
+      .values({ faction_id: data.factionId, ...values })
+      .onConflict((oc) => oc.column('faction_id').doUpdateSet(values))
+      .execute();
+    return { factionId: data.factionId };
+  }
+
+  private async citySeized({ id, data, position, recordedAt }: ProjectedEvent<CitySeizedData>, tx: ReadTx) {
+    if (typeof data.placeId !== 'string' || typeof data.factionId !== 'string' || !data.occurred) return false;
+    await tx
+      .insertInto(TerritoryTables.seizures)
+      .values({
+        event_id: id,
+        place_id: data.placeId,
+        faction_id: data.factionId,
+        from_faction_id: data.fromFactionId ?? null,
+        occurred_date: String(data.occurred.date),
+        precision: String(data.occurred.precision),
+        confidence: data.confidence ?? null,
+        sources: JSON.stringify(data.sources ?? []),
+        summary: data.summary ?? null,
+        recorded_position: position,
+        recorded_at: recordedAt,
+      })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .execute();
+    await recomputePlace(tx, data.placeId);
+    return { placeId: data.placeId, factionId: data.factionId };
+  }
+
+  private async amended(event: ProjectedEvent<FactCorrectedData | FactRetractedData>, tx: ReadTx) {
+    const target = event.data.eventId;
+    if (typeof target !== 'string') return false;
+    const place = await tx
+      .selectFrom(TerritoryTables.places)
+      .select(['place_id'])
+      .where('event_id', '=', target)
+      .executeTakeFirst();
+    if (place && event.type === 'FactCorrected') return this.placeCorrected(place.place_id, (event.data as FactCorrectedData).changes, tx);
+    const seizure = await tx
+      .selectFrom(TerritoryTables.seizures)
+      .select(['place_id', 'faction_id'])
+      .where('event_id', '=', target)
+      .executeTakeFirst();
+    if (!seizure) return false; // aimed at a fact this model does not hold
+    await tx
+      .insertInto(TerritoryTables.amendments)
+      .values({
+        event_id: event.id,
+        target_event_id: target,
+        place_id: seizure.place_id,
+        kind: event.type === 'FactRetracted' ? 'retracted' : 'corrected',
+        changes: event.type === 'FactCorrected' ? JSON.stringify((event.data as FactCorrectedData).changes ?? {}) : null,
+        reason: event.data.reason ?? null,
+        notice: event.data.notice ?? null,
+        recorded_position: event.position,
+        recorded_at: event.recordedAt,
+      })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .execute();
+    await recomputePlace(tx, seizure.place_id);
+    return { placeId: seizure.place_id, factionId: seizure.faction_id };
+  }
+
+  /** A corrected registration (name, country, kind, coordinates) is applied in place. */
+  private async placeCorrected(placeId: string, changes: Record<string, unknown> | undefined, tx: ReadTx) {
+    const set: Partial<PlaceRow> = {};
+    if (typeof changes?.name === 'string') set.name = changes.name;
+    if (typeof changes?.country === 'string') set.country = changes.country;
+    if (typeof changes?.kind === 'string') set.kind = changes.kind;
+    const coordinates = changes?.coordinates as { lat?: unknown; lon?: unknown } | null | undefined;
+    if (coordinates === null) Object.assign(set, { lat: null, lon: null });
+    else if (typeof coordinates?.lat === 'number' && typeof coordinates?.lon === 'number') {
+      Object.assign(set, { lat: coordinates.lat, lon: coordinates.lon });
+    }
+    if (Object.keys(set).length === 0) return false;
+    await tx.updateTable(TerritoryTables.places).set(set).where('place_id', '=', placeId).execute();
+    return { placeId };
+  }
+}
+
+/** Rewrites the stored timeline of one place from its facts, touching only the rows that changed. */
+export async function recomputePlace(tx: ReadExecutor, placeId: string): Promise<void> {
+  const intervals = computeControlIntervals(await loadSeizures(tx, placeId));
+  const next = intervals.map((interval, seq) => intervalToRow(placeId, seq, interval));
+  const existing = (await tx
+    .selectFrom(TerritoryTables.intervals)
+    .selectAll()
+    .where('place_id', '=', placeId)
+    .execute()) as IntervalRow[];
+  const bySeq = new Map(existing.map((row) => [Number(row.seq), row]));
+  for (const row of next) {
+    const old = bySeq.get(row.seq);
+    if (old && sameRow(old, row)) continue;
+    if (old) {
+      const { place_id: _p, seq: _s, ...changes } = row;
+      await tx.updateTable(TerritoryTables.intervals).set(changes).where('place_id', '=', placeId).where('seq', '=', row.seq).execute();
+    } else {
+      await tx.insertInto(TerritoryTables.intervals).values(row).execute();
+    }
+  }
+  if (existing.length > next.length) {
+    await tx.deleteFrom(TerritoryTables.intervals).where('place_id', '=', placeId).where('seq', '>=', next.length).execute();
+  }
+}

@@ -1,0 +1,95 @@
+import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
+import type { Confidence, Occurred, Precision, Source } from '../../../shared/domain/facts.js';
+import type { SeizureFact } from '../domain/control.js';
+import { type AmendmentRow, type SeizureRow, TerritoryTables } from './territory.tables.js';
+
+/** A seizure as currently known: the recorded fact with its corrections merged in (retracted ones dropped). */
+export interface EffectiveSeizure extends SeizureFact {
+  placeId: string;
+  sources: Source[];
+  summary?: string | null;
+  recordedAt: string;
+  correctedBy: string[];
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function fromRow(row: SeizureRow): EffectiveSeizure {
+  return {
+    eventId: row.event_id,
+    placeId: row.place_id,
+    factionId: row.faction_id,
+    fromFactionId: row.from_faction_id,
+    occurred: { date: row.occurred_date, precision: row.precision as Precision },
+    confidence: (row.confidence as Confidence | null) ?? null,
+    sources: parseJson<Source[]>(row.sources, []),
+    summary: row.summary,
+    recordedPosition: BigInt(row.recorded_position),
+    recordedAt: row.recorded_at,
+    correctedBy: [],
+  };
+}
+
+const str = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** Merges a FactCorrected's `changes` (fields of the CitySeized body) into a seizure; the place cannot change. */
+function correct(fact: EffectiveSeizure, changes: Record<string, unknown>, by: string): EffectiveSeizure {
+  const next = { ...fact, correctedBy: [...fact.correctedBy, by] };
+  if (str(changes.factionId)) next.factionId = changes.factionId;
+  if ('fromFactionId' in changes) next.fromFactionId = str(changes.fromFactionId) ? changes.fromFactionId : null;
+  const occurred = changes.occurred as Partial<Occurred> | undefined;
+  if (occurred && str(occurred.date) && str(occurred.precision)) {
+    next.occurred = { date: occurred.date, precision: occurred.precision as Precision };
+  }
+  if ('confidence' in changes) next.confidence = str(changes.confidence) ? (changes.confidence as Confidence) : null;
+  if (Array.isArray(changes.sources)) next.sources = changes.sources as Source[];
+  if ('summary' in changes) next.summary = str(changes.summary) ? changes.summary : null;
+  return next;
+}
+
+/** Applies amendments (in log order) to recorded seizures. */
+export function applyAmendments(seizures: SeizureRow[], amendments: AmendmentRow[]): EffectiveSeizure[] {
+  const facts = new Map(seizures.map((row) => [row.event_id, fromRow(row)]));
+  const ordered = [...amendments].sort((a, b) => {
+    const [pa, pb] = [BigInt(a.recorded_position), BigInt(b.recorded_position)];
+    return pa < pb ? -1 : pa > pb ? 1 : 0;
+  });
+  for (const amendment of ordered) {
+    const fact = facts.get(amendment.target_event_id);
+    if (!fact) continue;
+    if (amendment.kind === 'retracted') facts.delete(amendment.target_event_id);
+    else facts.set(fact.eventId, correct(fact, parseJson<Record<string, unknown>>(amendment.changes, {}), amendment.event_id));
+  }
+  return [...facts.values()];
+}
+
+/** The seizures of one place (all places when placeId is null) as known now, or as known at `asAt`. */
+export async function loadSeizures(
+  executor: ReadExecutor,
+  placeId: string | null,
+  asAt?: AsAt,
+): Promise<EffectiveSeizure[]> {
+  let seizures = executor.selectFrom(TerritoryTables.seizures).selectAll();
+  let amendments = executor.selectFrom(TerritoryTables.amendments).selectAll();
+  if (placeId !== null) {
+    seizures = seizures.where('place_id', '=', placeId);
+    amendments = amendments.where('place_id', '=', placeId);
+  }
+  if (asAt?.kind === 'position') {
+    seizures = seizures.where('recorded_position', '<=', asAt.position);
+    amendments = amendments.where('recorded_position', '<=', asAt.position);
+  } else if (asAt?.kind === 'time') {
+    seizures = seizures.where('recorded_at', '<=', asAt.recordedAt);
+    amendments = amendments.where('recorded_at', '<=', asAt.recordedAt);
+  }
+  const [seizureRows, amendmentRows] = await Promise.all([seizures.execute(), amendments.execute()]);
+  return applyAmendments(seizureRows as SeizureRow[], amendmentRows as AmendmentRow[]);
+}

@@ -1,0 +1,91 @@
+import { Inject, Optional } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { type AsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
+import { Clock } from '../../../shared/domain/clock.js';
+import { notFound } from '../../../shared/domain/domain-error.js';
+import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel } from './territory.read-model.js';
+
+export class GetPlaceControlQuery extends Query<PlaceControl> {
+  constructor(
+    readonly placeId: string,
+    /** YYYY-MM-DD; default today. */
+    readonly asOf?: string,
+    readonly asAt?: AsAt,
+  ) {
+    super();
+  }
+}
+
+export class GetPlaceHistoryQuery extends Query<ControlPeriod[]> {
+  constructor(
+    readonly placeId: string,
+    readonly asAt?: AsAt,
+  ) {
+    super();
+  }
+}
+
+export class GetControlMapQuery extends Query<MapEntry[]> {
+  constructor(
+    readonly asOf?: string,
+    readonly factionId?: string,
+    readonly asAt?: AsAt,
+  ) {
+    super();
+  }
+}
+
+const unknownPlace = (placeId: string) =>
+  notFound('TERRITORY.UNKNOWN_PLACE', `no place "${placeId}" is known`, 'placeId');
+
+abstract class TerritoryQueryHandler {
+  constructor(
+    protected readonly model: TerritoryReadModel,
+    private readonly clock?: Clock,
+  ) {}
+
+  protected today(): string {
+    return todayUtc(this.clock?.now());
+  }
+
+  protected async assertKnown(placeId: string): Promise<void> {
+    if (!(await this.model.placeKnown(placeId))) throw unknownPlace(placeId);
+  }
+}
+
+@QueryHandler(GetPlaceControlQuery)
+export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQueryHandler<GetPlaceControlQuery> {
+  constructor(@Inject(TerritoryReadModel) model: TerritoryReadModel, @Optional() @Inject(Clock) clock?: Clock) {
+    super(model, clock);
+  }
+
+  async execute({ placeId, asOf, asAt }: GetPlaceControlQuery): Promise<PlaceControl> {
+    await this.assertKnown(placeId);
+    return this.model.controlOf(placeId, asOf ?? this.today(), asAt);
+  }
+}
+
+@QueryHandler(GetPlaceHistoryQuery)
+export class GetPlaceHistoryHandler extends TerritoryQueryHandler implements IQueryHandler<GetPlaceHistoryQuery> {
+  constructor(@Inject(TerritoryReadModel) model: TerritoryReadModel, @Optional() @Inject(Clock) clock?: Clock) {
+    super(model, clock);
+  }
+
+  async execute({ placeId, asAt }: GetPlaceHistoryQuery): Promise<ControlPeriod[]> {
+    await this.assertKnown(placeId);
+    return this.model.history(placeId, asAt);
+  }
+}
+
+@QueryHandler(GetControlMapQuery)
+export class GetControlMapHandler extends TerritoryQueryHandler implements IQueryHandler<GetControlMapQuery> {
+  constructor(@Inject(TerritoryReadModel) model: TerritoryReadModel, @Optional() @Inject(Clock) clock?: Clock) {
+    super(model, clock);
+  }
+
+  execute({ asOf, factionId, asAt }: GetControlMapQuery): Promise<MapEntry[]> {
+    return this.model.controlOfAll(asOf ?? this.today(), { factionId, asAt });
+  }
+}
+
+export const TerritoryQueryHandlers = [GetPlaceControlHandler, GetPlaceHistoryHandler, GetControlMapHandler];

@@ -1,0 +1,62 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+/**
+ * `asAt` — recorded time: answer as the desk knew it at a log position (a non-negative integer: every event whose
+ * commit position is <= it) or at a timestamp (every event recorded at or before it).
+ */
+export type AsAt = { kind: 'position'; position: bigint } | { kind: 'time'; recordedAt: string };
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Parses an asAt query value; null when it is neither a log position nor an ISO 8601 timestamp. */
+export function parseAsAt(value: string): AsAt | null {
+  if (/^\d{1,20}$/.test(value)) {
+    const position = BigInt(value);
+    return position <= 0xffffffffffffffffn ? { kind: 'position', position } : null;
+  }
+  if (!ISO_TIMESTAMP.test(value)) return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return null;
+  // Date.parse rolls 2024-02-30 over to March: require the calendar date to survive the round trip.
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(value)!;
+  const probe = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (probe.getUTCFullYear() !== Number(y) || probe.getUTCMonth() !== Number(m) - 1 || probe.getUTCDate() !== Number(d)) return null;
+  return { kind: 'time', recordedAt: new Date(time).toISOString() };
+}
+
+/** True for a real calendar day written YYYY-MM-DD (2024-02-30 is not one). */
+export function isCalendarDay(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
+/** Today (UTC) as YYYY-MM-DD: the default `asOf`. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function IsCalendarDay(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCalendarDay',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'must be a date that exists, written YYYY-MM-DD', ...options },
+      validator: { validate: (value: unknown) => isCalendarDay(value) },
+    });
+}
+
+export function IsAsAt(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAsAt',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'must be an ISO 8601 timestamp or a non-negative integer log position', ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && parseAsAt(value) !== null },
+    });
+}
