@@ -1,47 +1,31 @@
-import { HttpException } from '@nestjs/common';
-import { DomainError, type DomainErrorKind, type FieldError } from '../shared/domain/domain-error.js';
+import { DomainError, validationError } from '../shared/domain/domain-error.js';
+import { type ProblemDetails, toProblem } from '../shared/http/problem-details.js';
 
-/** A rejected line's error, in the problem+json shape the API answers with (api.md). */
-export interface ImportProblem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-}
+/** A rejected line's error: the problem+json body the admin API answers for the same command (api.md). */
+export type ImportProblem = ProblemDetails;
 
-/** Errors the import finds before a command reaches the catalog: the line itself is not a command. */
-export function lineProblem(title: string, detail: string, errors: FieldError[]): ImportProblem {
-  return { type: 'about:blank', title, status: 400, detail, errors };
-}
-
-const STATUS: Record<DomainErrorKind, number> = {
-  validation: 400,
-  'unknown-reference': 422,
-  'not-found': 404,
-  'illegal-state': 409,
-  concurrency: 412,
-};
-
-/** The problem the API would answer for an error thrown by validation or a command handler. */
+/**
+ * The problem the API would answer for this error (the same `toProblem` as the HTTP filter). Unlike the API, the
+ * import shows an unexpected error's message: its reader is the operator running it, not a remote client.
+ */
 export function problemOf(error: unknown): ImportProblem {
-  if (error instanceof DomainError) {
-    return {
-      type: 'about:blank',
-      title: error.message,
-      status: STATUS[error.kind] ?? 400,
-      code: error.code,
-      ...(error.errors.length ? { errors: error.errors } : {}),
-    };
-  }
-  if (error instanceof HttpException) {
-    return { type: 'about:blank', title: error.message, status: error.getStatus() };
-  }
-  return {
-    type: 'about:blank',
-    title: 'Internal error',
-    status: 500,
-    detail: error instanceof Error ? error.message : String(error),
-  };
+  const { problem, internal } = toProblem(error);
+  if (internal && error instanceof Error) problem.detail = `${problem.detail} (${error.name}: ${error.message})`;
+  return problem;
 }
+
+/** Errors of the line itself, found before a command reaches the catalog (the API has no such errors). */
+export const LineErrors = {
+  malformedJson: (message: string) =>
+    new DomainError('REQUEST.MALFORMED_JSON', `the line is not valid JSON: ${message}`, 'validation', []),
+  notACommand: () =>
+    validationError('IMPORT.NOT_A_COMMAND', '(line)', 'each line must be a JSON object: {"type": "<CommandName>", ...the API body}'),
+  unknownType: (type: unknown, known: string[]) =>
+    validationError(
+      'IMPORT.UNKNOWN_COMMAND_TYPE',
+      'type',
+      type === undefined
+        ? `is required: one of ${known.join(', ')}`
+        : `unknown command type ${JSON.stringify(type)}: expected one of ${known.join(', ')}`,
+    ),
+};

@@ -90,10 +90,11 @@ export function formatRejection({ line, type, error }: RejectedLine): string {
 }
 
 export function formatProblem(problem: ImportProblem): string {
-  const head = `${problem.status} ${problem.title}${problem.code ? ` [${problem.code}]` : ''}`;
-  const fields = (problem.errors ?? []).map((e) => `\n    ${e.field}: ${e.message}`).join('');
-  const detail = problem.detail && !fields ? `\n    ${problem.detail}` : '';
-  return head + fields + detail;
+  const head = `${problem.status} ${problem.code ?? problem.title}: ${problem.detail}`;
+  const errors = problem.errors ?? [];
+  // A single field error is already the detail ("placeId: must be a slug ..."); list them when there are more.
+  const repeated = errors.length === 1 && problem.detail.includes(errors[0].message);
+  return head + (repeated ? '' : errors.map((e) => `\n    ${e.field}: ${e.message}`).join(''));
 }
 
 export function formatSummary(summary: ImportSummary): string {

@@ -9,7 +9,7 @@ import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.mo
 import type { CommandContext, CommandDescriptor, CommandResult } from '../shared/application/command-catalog.js';
 import { validationErrors } from '../shared/domain/domain-error.js';
 import { validateDto } from '../shared/http/validation.js';
-import { type ImportProblem, lineProblem, problemOf } from './import-problem.js';
+import { type ImportProblem, LineErrors, problemOf } from './import-problem.js';
 import { type CommandLine, commandLines, lineKey } from './ndjson.js';
 
 /** Correlation ids of import lines are name-based UUIDs (v5) of the line key in this namespace. */
@@ -141,41 +141,15 @@ export class ImportService {
     try {
       parsed = JSON.parse(line.text);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return {
-        outcome: 'rejected',
-        type: null,
-        error: lineProblem('Invalid JSON', message, [{ field: '(line)', message: `not valid JSON: ${message}` }]),
-      };
+      return rejected(null, LineErrors.malformedJson(error instanceof Error ? error.message : String(error)));
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return {
-        outcome: 'rejected',
-        type: null,
-        error: lineProblem('Not a command', 'Each line must be a JSON object with a "type".', [
-          { field: '(line)', message: 'must be a JSON object: {"type": "<CommandName>", ...the API body}' },
-        ]),
-      };
-    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return rejected(null, LineErrors.notACommand());
     const { type, ...body } = parsed as Record<string, unknown>;
     const descriptor = typeof type === 'string' ? this.catalog.get(type) : undefined;
-    if (!descriptor) {
-      const known = [...this.catalog.keys()].join(', ');
-      const message =
-        type === undefined
-          ? `is required; one of ${known}`
-          : `unknown command type ${JSON.stringify(type)}; expected one of ${known}`;
-      return {
-        outcome: 'rejected',
-        type: typeof type === 'string' ? type : null,
-        error: lineProblem('Unknown command type', `type ${message}`, [{ field: 'type', message }]),
-      };
-    }
+    if (!descriptor) return rejected(typeof type === 'string' ? type : null, LineErrors.unknownType(type, [...this.catalog.keys()]));
 
     const validation = validateDto(descriptor.dto, body);
-    if (!validation.ok) {
-      return { outcome: 'rejected', type: descriptor.type, error: problemOf(validationErrors(validation.errors)) };
-    }
+    if (!validation.ok) return rejected(descriptor.type, validationErrors(validation.errors));
 
     const key = lineKey(parsed);
     const context: CommandContext = {
@@ -190,7 +164,7 @@ export class ImportService {
       keysSeen.add(key);
       return { outcome: repeated ? 'unchanged' : 'imported', type: descriptor.type, result };
     } catch (error) {
-      return { outcome: 'rejected', type: descriptor.type, error: problemOf(error) };
+      return rejected(descriptor.type, error);
     }
   }
 
@@ -203,6 +177,8 @@ export class ImportService {
     return null;
   }
 }
+
+const rejected = (type: string | null, error: unknown): LineResult => ({ outcome: 'rejected', type, error: problemOf(error) });
 
 function isAtOrBefore(position: string | undefined, head: bigint | null): boolean {
   if (head === null || position === undefined || !/^\d+$/.test(position)) return false;

@@ -2,6 +2,7 @@ import { type INestApplicationContext, Logger } from '@nestjs/common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ImportProblem } from './import-problem.js';
 import { type ImportSummary, ImportService } from './import.service.js';
 
 const SEED_FILE = path.join('seed', 'hama.ndjson');
@@ -50,7 +51,7 @@ export async function seedIfEmpty(app: INestApplicationContext, file = seedFileP
   return summary;
 }
 
-function formatProblemInline(problem: { status: number; title: string; errors?: { field: string; message: string }[] }): string {
+function formatProblemInline(problem: ImportProblem): string {
   const fields = (problem.errors ?? []).map((e) => `${e.field}: ${e.message}`).join('; ');
-  return `${problem.status} ${problem.title}${fields && fields !== problem.title ? ` (${fields})` : ''}`;
+  return `${problem.status} ${problem.code ?? problem.title}: ${problem.detail}${fields && !problem.detail.includes(fields) ? ` (${fields})` : ''}`;
 }

@@ -116,8 +116,8 @@ describe('import CLI', () => {
     const result = await runCli([file, '--json'], dataDir);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('line 3 (no type) rejected: 400 Invalid JSON');
-    expect(result.stderr).toMatch(/line 4 \(RegisterPlace\) rejected: 400 .*\n\s+placeId: /);
+    expect(result.stderr).toContain('line 3 (no type) rejected: 400 REQUEST.MALFORMED_JSON: the line is not valid JSON');
+    expect(result.stderr).toMatch(/line 4 \(RegisterPlace\) rejected: 400 VALIDATION\.FAILED: placeId: /);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ total: 4, imported: 2, unchanged: 0 });
     expect(summary.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4]);

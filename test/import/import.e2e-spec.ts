@@ -9,6 +9,7 @@ import { EVENT_STORE_CLIENT } from '../../src/infrastructure/event-store/event-s
 import { StreamNames } from '../../src/shared/domain/stream-names.js';
 import { hashApiKey } from '../../src/shared/auth/api-keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { type ImportContext, startImportContext } from './import-context.js';
 
 const SOURCE = { outlet: 'Import spec' };
 const EDITOR_KEY = 'import-spec-editor-key';
@@ -46,14 +47,14 @@ async function readStream(client: EventStoreDBClient, stream: string) {
   return events;
 }
 
-describe('NDJSON import (ImportService on the app and the embedded event store)', () => {
-  let t: TestApp;
+describe('NDJSON import (ImportService in the app as the CLI boots it, on the embedded event store)', () => {
+  let t: ImportContext;
   let importer: ImportService;
   let client: EventStoreDBClient;
   let dir: string;
 
   beforeEach(async () => {
-    t = await startTestApp({ API_KEYS: `import-spec:editor:${hashApiKey(EDITOR_KEY)}` });
+    t = await startImportContext();
     importer = t.app.get(ImportService);
     client = t.app.get<EventStoreDBClient>(EVENT_STORE_CLIENT);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-import-'));
@@ -169,8 +170,8 @@ describe('NDJSON import (ImportService on the app and the embedded event store)'
     expect([...rejected.keys()]).toEqual([4, 5, 6, 7, 9, 10, 11, 14]);
     const fields = (line: number) => (rejected.get(line)?.error.errors ?? []).map((e) => e.field);
 
-    expect(rejected.get(4)).toMatchObject({ type: null, error: { status: 400, title: 'Invalid JSON' } });
-    expect(rejected.get(5)).toMatchObject({ type: 'DeclareVictory', error: { status: 400 } });
+    expect(rejected.get(4)).toMatchObject({ type: null, error: { status: 400, code: 'REQUEST.MALFORMED_JSON' } });
+    expect(rejected.get(5)).toMatchObject({ type: 'DeclareVictory', error: { status: 400, code: 'IMPORT.UNKNOWN_COMMAND_TYPE' } });
     expect(fields(5)).toEqual(['type']);
     expect(rejected.get(6)).toMatchObject({ type: 'RegisterPlace', error: { status: 400, code: 'VALIDATION.FAILED' } });
     expect(fields(6)).toEqual(['placeId']);
@@ -179,8 +180,8 @@ describe('NDJSON import (ImportService on the app and the embedded event store)'
     expect(rejected.get(7)?.error.status).toBeLessThan(500);
     expect(rejected.get(9)).toMatchObject({ type: 'SeizeCity', error: { status: 422 } });
     expect(fields(9)).toEqual(['factionId']);
-    expect(rejected.get(10)).toMatchObject({ type: null, error: { status: 400 } });
-    expect(rejected.get(11)).toMatchObject({ type: null, error: { status: 400 } });
+    expect(rejected.get(10)).toMatchObject({ type: null, error: { status: 400, code: 'IMPORT.NOT_A_COMMAND' } });
+    expect(rejected.get(11)).toMatchObject({ type: null, error: { status: 400, code: 'IMPORT.UNKNOWN_COMMAND_TYPE' } });
     expect(fields(11)).toEqual(['type']);
     expect(rejected.get(14)).toMatchObject({ type: 'SeizeCity', error: { status: 400, code: 'VALIDATION.FAILED' } });
     expect(fields(14)).toEqual(expect.arrayContaining(['occurred.date', 'sources']));
@@ -191,39 +192,6 @@ describe('NDJSON import (ImportService on the app and the embedded event store)'
     // Rejected lines appended nothing.
     await expect(readStream(client, StreamNames.place('nowhere-b'))).rejects.toBeInstanceOf(StreamNotFoundError);
     expect(await userEventCount(client)).toBe(3);
-  });
-
-  it('reports the same error as the admin API for a rejected command', async () => {
-    const body = { placeId: 'idlib-c', factionId: 'nobody-c', occurred: day('2024-12-01'), sources: [SOURCE] };
-    const summary = await importer.importText(
-      [
-        '{"type":"RegisterPlace","placeId":"idlib-c","name":"Idlib","country":"Syria"}',
-        JSON.stringify({ type: 'SeizeCity', ...body }),
-        JSON.stringify({ type: 'SeizeCity', ...body, factionId: 'Not A Slug', confidence: 'sure' }),
-      ].join('\n'),
-      'api-parity.ndjson',
-    );
-    expect(summary.rejected.map((r) => r.line)).toEqual([2, 3]);
-
-    const viaApi = async (payload: object) => {
-      const response = await fetch(`${t.baseUrl}/admin/places/idlib-c/seizures`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
-        body: JSON.stringify(payload),
-      });
-      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
-      return (await response.json()) as { status: number; title: string; code?: string; errors?: unknown[] };
-    };
-    for (const [index, payload] of [body, { ...body, factionId: 'Not A Slug', confidence: 'sure' }].entries()) {
-      const api = await viaApi(payload);
-      const imported = summary.rejected[index].error;
-      expect({ status: imported.status, title: imported.title, code: imported.code, errors: imported.errors ?? [] }).toEqual({
-        status: api.status,
-        title: api.title,
-        code: api.code,
-        errors: api.errors ?? [],
-      });
-    }
   });
 
   it('ignores blank and comment lines entirely', async () => {
@@ -260,5 +228,47 @@ describe('NDJSON import (ImportService on the app and the embedded event store)'
       expect(await seedIfEmpty(t.app)).toBeNull();
       await expect(readStream(client, StreamNames.faction('hts'))).rejects.toBeInstanceOf(StreamNotFoundError);
     });
+  });
+});
+
+describe('NDJSON import errors match the admin API', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await startTestApp({ API_KEYS: `import-spec:editor:${hashApiKey(EDITOR_KEY)}` });
+  });
+
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('reports the same error as the admin API for a rejected command', async () => {
+    const body = { placeId: 'idlib-c', factionId: 'nobody-c', occurred: day('2024-12-01'), sources: [SOURCE] };
+    const importer = t.app.get(ImportService);
+    const summary = await importer.importText(
+      [
+        '{"type":"RegisterPlace","placeId":"idlib-c","name":"Idlib","country":"Syria"}',
+        JSON.stringify({ type: 'SeizeCity', ...body }),
+        JSON.stringify({ type: 'SeizeCity', ...body, factionId: 'Not A Slug', confidence: 'sure' }),
+      ].join('\n'),
+      'api-parity.ndjson',
+    );
+    expect(summary.rejected.map((r) => r.line)).toEqual([2, 3]);
+
+    const viaApi = async (payload: object) => {
+      const response = await fetch(`${t.baseUrl}/admin/places/idlib-c/seizures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...ADMIN_HEADERS },
+        body: JSON.stringify(payload),
+      });
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    for (const [index, payload] of [body, { ...body, factionId: 'Not A Slug', confidence: 'sure' }].entries()) {
+      const api = await viaApi(payload);
+      // The same problem body, but for `instance` (the request path), which only HTTP has.
+      const { instance: _path, ...fromApi } = api;
+      expect(summary.rejected[index].error).toEqual(fromApi);
+    }
   });
 });
