@@ -1,4 +1,5 @@
 import type { CommandContext, CommandDescriptor } from '../shared/application/command-catalog.js';
+import { plainData } from '../shared/http/dto/command-result.dto.js';
 import { AssumeOfficeCommand, EstablishOfficeCommand, LeaveOfficeCommand, RegisterPersonCommand } from './leadership/application/leadership.commands.js';
 import { AssumeOfficeRequestDto } from './leadership/http/dto/assume-office.request.dto.js';
 import { EstablishOfficeRequestDto } from './leadership/http/dto/establish-office.request.dto.js';
@@ -13,15 +14,13 @@ import { RegisterFactionRequestDto } from './territory/http/dto/register-faction
 import { RegisterPlaceRequestDto } from './territory/http/dto/register-place.request.dto.js';
 import { SeizeCityRequestDto } from './territory/http/dto/seize-city.request.dto.js';
 
-/** A validated DTO instance as plain JSON data (nested DTO instances become plain objects). */
-const toData = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;
 
 function descriptor<Dto extends object, Data>(
   type: string,
   dto: new () => Dto,
   command: new (data: Data, context: CommandContext) => object,
 ): CommandDescriptor<Dto> {
-  return { type, dto, toCommand: (body, context) => new command(toData<Data>(body), context) };
+  return { type, dto, toCommand: (body, context) => new command(plainData<Data>(body), context) };
 }
 
 /**
