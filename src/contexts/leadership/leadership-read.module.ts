@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ProjectionsModule } from '../../infrastructure/projections/projections.module.js';
+import { LeadershipController } from './http/leadership.controller.js';
+import { LeadershipTermsProjection } from './projections/leadership-terms.projection.js';
+import { LeadershipQueryHandlers } from './queries/leadership.queries.js';
+import { LeadershipReadModel } from './queries/leadership.read-model.js';
 
-/** Leadership: read side (projections, query handlers, query controllers). */
-@Module({})
+/** Leadership: read side (terms projection, query handlers, query controller). */
+@Module({
+  imports: [ProjectionsModule.forFeature([LeadershipTermsProjection])],
+  controllers: [LeadershipController],
+  providers: [LeadershipReadModel, ...LeadershipQueryHandlers],
+  exports: [LeadershipReadModel],
+})
 export class LeadershipReadModule {}

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
+import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
+import { computeTerms, computeVacancies, type Term, termAt, type Vacancy, vacantSince } from '../domain/terms.js';
+import { rowToTerm } from '../projections/leadership-terms.projection.js';
+import { loadTermFacts } from '../projections/leadership-facts.js';
+import { LeadershipTables, type OfficeRow, type PersonRow, type TermRow } from '../projections/leadership.tables.js';
+
+/** GET /leadership/offices/:officeId/holder */
+export interface OfficeHolder {
+  officeId: string;
+  /** Person id, null when vacant (or nothing known). */
+  holder: string | null;
+  acting: boolean;
+  /** Start of the holder's term; when vacant, when the vacancy began (null if unknown). */
+  since: string | null;
+  /** End of the holder's term when known (exclusive), else null. */
+  until: string | null;
+  sourceEventIds: string[];
+}
+
+/** One entry of GET /leadership/offices/:officeId/terms */
+export interface TermView {
+  personId: string;
+  start: string | null;
+  end: string | null;
+  acting: boolean;
+  endReason: string | null;
+  predecessorId: string | null;
+  successorId: string | null;
+  approximate: boolean;
+  sourceEventIds: string[];
+}
+
+export type PersonTermView = TermView & { officeId: string };
+
+export const toTermView = (term: Term): TermView => ({
+  personId: term.personId,
+  start: term.start,
+  end: term.end,
+  acting: term.acting,
+  endReason: term.endReason,
+  predecessorId: term.predecessorId,
+  successorId: term.successorId,
+  approximate: term.approximate,
+  sourceEventIds: term.sourceEventIds,
+});
+
+export function toHolder(officeId: string, terms: readonly Term[], asOf: string): OfficeHolder {
+  const term = termAt(terms, asOf);
+  if (!term) return { officeId, holder: null, acting: false, since: vacantSince(terms, asOf), until: null, sourceEventIds: [] };
+  return { officeId, holder: term.personId, acting: term.acting, since: term.start, until: term.end, sourceEventIds: term.sourceEventIds };
+}
+
+const byStart = (a: { start: string | null }, b: { start: string | null }) => (a.start ?? '').localeCompare(b.start ?? '');
+
+/**
+ * Queries of the leadership read model. Current answers read the stored terms; `asAt` answers recompute them with
+ * the same pure function from the facts recorded up to that point.
+ */
+@Injectable()
+export class LeadershipReadModel {
+  constructor(@Inject(READ_DB) private readonly db: ReadDb) {}
+
+  async office(officeId: string): Promise<{ officeId: string; title: string; jurisdiction: string } | null> {
+    const row = (await this.db.selectFrom(LeadershipTables.offices).selectAll().where('office_id', '=', officeId).executeTakeFirst()) as
+      | OfficeRow
+      | undefined;
+    return row ? { officeId: row.office_id, title: row.title, jurisdiction: row.jurisdiction } : null;
+  }
+
+  async person(personId: string): Promise<{ personId: string; name: string; aliases: string[] } | null> {
+    const row = (await this.db.selectFrom(LeadershipTables.people).selectAll().where('person_id', '=', personId).executeTakeFirst()) as
+      | PersonRow
+      | undefined;
+    return row ? { personId: row.person_id, name: row.name, aliases: JSON.parse(row.aliases) as string[] } : null;
+  }
+
+  /** Established, or at least named by a term fact. */
+  async officeKnown(officeId: string): Promise<boolean> {
+    if (await this.office(officeId)) return true;
+    const fact = await this.db.selectFrom(LeadershipTables.facts).select('event_id').where('office_id', '=', officeId).limit(1).executeTakeFirst();
+    return fact !== undefined;
+  }
+
+  /** Registered, or at least named by a term fact. */
+  async personKnown(personId: string): Promise<boolean> {
+    if (await this.person(personId)) return true;
+    const fact = await this.db.selectFrom(LeadershipTables.facts).select('event_id').where('person_id', '=', personId).limit(1).executeTakeFirst();
+    return fact !== undefined;
+  }
+
+  async termsOf(officeId: string, asAt?: AsAt): Promise<Term[]> {
+    if (asAt) return computeTerms(await loadTermFacts(this.db, officeId, asAt));
+    const rows = await this.db.selectFrom(LeadershipTables.terms).selectAll().where('office_id', '=', officeId).orderBy('seq').execute();
+    return (rows as TermRow[]).map(rowToTerm);
+  }
+
+  async holderOf(officeId: string, asOf: string, asAt?: AsAt): Promise<OfficeHolder> {
+    return toHolder(officeId, await this.termsOf(officeId, asAt), asOf);
+  }
+
+  async terms(officeId: string, asAt?: AsAt): Promise<TermView[]> {
+    return (await this.termsOf(officeId, asAt)).map(toTermView);
+  }
+
+  async vacancies(officeId: string, asAt?: AsAt): Promise<Vacancy[]> {
+    return computeVacancies(await this.termsOf(officeId, asAt));
+  }
+
+  /** Every term a person held, all offices, by start date. */
+  async personTerms(personId: string, asAt?: AsAt): Promise<PersonTermView[]> {
+    if (asAt) {
+      const facts = await loadTermFacts(this.db, null, asAt);
+      const offices = [...new Set(facts.map((fact) => fact.officeId))];
+      return offices
+        .flatMap((officeId) =>
+          computeTerms(facts.filter((fact) => fact.officeId === officeId))
+            .filter((term) => term.personId === personId)
+            .map((term) => ({ officeId, ...toTermView(term) })),
+        )
+        .sort(byStart);
+    }
+    const rows = (await this.db.selectFrom(LeadershipTables.terms).selectAll().where('person_id', '=', personId).execute()) as TermRow[];
+    return rows.map((row) => ({ officeId: row.office_id, ...toTermView(rowToTerm(row)) })).sort(byStart);
+  }
+}
