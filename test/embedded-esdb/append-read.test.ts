@@ -174,6 +174,28 @@ describe('expected revision', () => {
   });
 });
 
+describe('optimistic concurrency', () => {
+  test('8 writers racing on one stream with the same expected revision: exactly one wins each round', async () => {
+    const writers = Array.from({ length: 8 }, () => h.client());
+    const stream = streamName();
+    await writers[0].appendToStream(stream, [event('Init')], { expectedRevision: 'no_stream' });
+    for (let round = 0; round < 15; round++) {
+      const expected = BigInt(round);
+      const results = await Promise.allSettled(
+        writers.map((writer, i) => writer.appendToStream(stream, [event('Race', { round, i })], { expectedRevision: expected })),
+      );
+      const winners = results.filter((r) => r.status === 'fulfilled');
+      const losers = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+      expect(winners).toHaveLength(1);
+      for (const loser of losers) {
+        expect(loser.reason).toBeInstanceOf(WrongExpectedVersionError);
+        expect(loser.reason.actualVersion).toBe(expected + 1n);
+      }
+    }
+    expect(await collect(writers[0].readStream(stream))).toHaveLength(16);
+  });
+});
+
 describe('idempotent re-append', () => {
   test('the same event ids appended again write nothing and return the original result', async () => {
     const client = h.client();
