@@ -1,4 +1,4 @@
-import { EventStoreDBClient, jsonEvent, type ResolvedEvent } from '@eventstore/db-client';
+import { type AppendResult, EventStoreDBClient, jsonEvent, type ResolvedEvent } from '@eventstore/db-client';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -51,7 +51,7 @@ describe('standalone process', () => {
       try {
         for (let n = 0; !killed; n++) {
           const batch = Array.from({ length: 1 + (n % 3) }, (_, j) => jsonEvent({ type: 'Durable', data: { i, n, j } }));
-          const result = await client.appendToStream(streams[i], batch, { expectedRevision: expected });
+          const result: AppendResult = await client.appendToStream(streams[i], batch, { expectedRevision: expected });
           acknowledged[i].push(...batch.map((e) => e.id));
           expected = result.nextExpectedRevision;
           total += batch.length;
