@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config.js';
@@ -19,7 +19,8 @@ import { LiveModule } from './live/live.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `extraModules`: benchmarks add a do-nothing endpoint on the very same server and adapter. */
+  static forRoot(config: AppConfig, extraModules: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,6 +49,7 @@ export class AppModule {
         LiveModule,
         HealthModule,
         ImportModule,
+        ...extraModules,
       ],
     };
   }
