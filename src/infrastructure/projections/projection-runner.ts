@@ -96,6 +96,8 @@ interface Entry {
 
 interface Waiter {
   position: bigint;
+  /** Only these projections (default: all). */
+  names: Set<string> | null;
   createdAt: number;
   resolve(): void;
   reject(error: Error): void;
@@ -230,19 +232,23 @@ export class ProjectionRunner {
   /**
    * Resolves once every projection has applied the log up to `position` (a command's result position), or once
    * every projection has applied the whole log as it was when this was called. Rejects when a projection that has
-   * not reached it is stopped on a failing event, or after timeoutMs.
+   * not reached it is stopped on a failing event, or after timeoutMs. `projections` narrows it to some projections.
    */
-  waitFor(position: PositionLike, options: { timeoutMs?: number } = {}): Promise<void> {
+  waitFor(position: PositionLike, options: { timeoutMs?: number; projections?: string[] } = {}): Promise<void> {
     const target = toCommitPosition(position);
     const timeoutMs = options.timeoutMs ?? 15_000;
+    for (const name of options.projections ?? []) {
+      if (!this.entries.has(name)) return Promise.reject(new Error(`unknown projection ${name}`));
+    }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         position: target,
+        names: options.projections ? new Set(options.projections) : null,
         createdAt: performance.now(),
         resolve,
         reject,
         timer: setTimeout(() => {
-          const behind = [...this.entries.values()]
+          const behind = this.entriesFor(waiter)
             .filter((entry) => !this.reached(entry, target))
             .map((entry) => `${entry.projection.name} at ${entry.checkpoint?.commit ?? 'start'} (${entry.state})`);
           this.settle(waiter, new WaitForTimeoutError(target, timeoutMs, behind));
@@ -446,13 +452,18 @@ export class ProjectionRunner {
 
   // ---- waiting ------------------------------------------------------------------------------------------------
 
+  private entriesFor(waiter: Waiter): Entry[] {
+    const all = [...this.entries.values()];
+    return waiter.names ? all.filter((entry) => waiter.names!.has(entry.projection.name)) : all;
+  }
+
   private reached(entry: Entry, position: bigint): boolean {
     return entry.checkpoint !== null && entry.checkpoint.commit >= position;
   }
 
   private checkWaiters(): void {
     for (const waiter of this.waiters) {
-      const entries = [...this.entries.values()];
+      const entries = this.entriesFor(waiter);
       const failed = entries.find((entry) => entry.state === 'failed' && !this.reached(entry, waiter.position));
       if (failed) this.settle(waiter, new ProjectionFailedError(failed.projection.name, failed.error!));
       else if (entries.every((entry) => this.reached(entry, waiter.position))) this.settle(waiter);
@@ -481,11 +492,11 @@ export class ProjectionRunner {
     try {
       const readAt = performance.now();
       const head = await this.headPosition();
-      const all = [...this.entries.values()];
-      if (all.some((entry) => entry.state !== 'running')) return;
       if (head === undefined) return;
-      if (head === null || all.every((entry) => this.reached(entry, head.commit))) {
-        for (const waiter of this.waiters) if (waiter.createdAt <= readAt) this.settle(waiter);
+      for (const waiter of this.waiters) {
+        const entries = this.entriesFor(waiter);
+        if (waiter.createdAt > readAt || entries.some((entry) => entry.state !== 'running')) continue;
+        if (head === null || entries.every((entry) => this.reached(entry, head.commit))) this.settle(waiter);
       }
     } catch {
       // The event store is unreachable: the subscription's own error handling deals with it.
@@ -508,18 +519,17 @@ export class ProjectionRunner {
    * read are all system events (unknown).
    */
   private async headPosition(): Promise<LogPosition | null | undefined> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 50 });
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 10 });
     let sawAny = false;
-    try {
-      for await (const resolved of read) {
-        sawAny = true;
-        const event = toProjectedEvent(resolved);
-        if (event) return { commit: event.position, prepare: event.preparePosition };
-      }
-    } finally {
-      read.destroy();
+    let found: LogPosition | null = null;
+    // Read to the end (at most maxCount events) rather than breaking out: leaving a read half-consumed keeps its
+    // gRPC call open, which would hold up the client's dispose().
+    for await (const resolved of read) {
+      sawAny = true;
+      const event: ProjectedEvent | null = found ? null : toProjectedEvent(resolved);
+      if (event) found = { commit: event.position, prepare: event.preparePosition };
     }
-    return sawAny ? undefined : null;
+    return found ?? (sawAny ? undefined : null);
   }
 
   private describe(entry: Entry, head: LogPosition | null | undefined): ProjectionStatus {
