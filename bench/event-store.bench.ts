@@ -1,0 +1,245 @@
+/**
+ * Embedded event store benchmark, through the real @eventstore/db-client against the standalone server in a child
+ * process (as `npm run eventstore` runs it), beside plain better-sqlite3 inserts of the same rows at the same
+ * durability, measured in the same run. Prints figures, ratios and targets; never asserts.
+ *
+ *   npm run build && node dist/bench/event-store.bench.js
+ *   BENCH_LOG_EVENTS=1000000   size of the log for the read / catch-up part (default 100,000)
+ *   BENCH_SECONDS=3            duration of each timed append phase
+ *   BENCH_INPROCESS=1          run the server inside the bench process instead of a child process
+ */
+import { type AppendResult, END, EventStoreDBClient, excludeSystemEvents, jsonEvent, START } from '@eventstore/db-client';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { plainInserts } from './event-store/plain-sqlite.js';
+
+interface Server {
+  readonly connectionString: string;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+const payload = { headline: 'Troops enter the city', place: 'city-0042', faction: 'faction-7', at: '2026-11-25T15:00:00Z', tags: ['war', 'map'] };
+const payloadBytes = Buffer.from(JSON.stringify(payload));
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const logEvents = Number(process.env.BENCH_LOG_EVENTS ?? 100_000);
+
+function rssOf(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startChildServer(dbPath: string): Promise<Server> {
+  const main = fileURLToPath(new URL('../src/infrastructure/embedded-esdb/main.js', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [main, '--port', '0', '--db', dbPath, '--durability', 'full'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const connectionString = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const match = /listening on (esdb:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    connectionString,
+    rssBytes: () => rssOf(child.pid!),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function startInProcessServer(dbPath: string): Promise<Server> {
+  const { startEmbeddedEventStore } = await import('../src/infrastructure/embedded-esdb/index.js');
+  const store = await startEmbeddedEventStore({ dbPath, port: 0, durability: 'full' });
+  return { connectionString: store.connectionString, rssBytes: () => process.memoryUsage().rss, stop: () => store.close() };
+}
+
+const event = () => jsonEvent({ type: 'BenchEvent', data: payload });
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+/** `writers` concurrent loops of single-event appends with an exact expected revision, each on its own stream. */
+async function singleEventAppends(client: EventStoreDBClient, writers: number): Promise<{ perSecond: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      const stream = `bench-${randomUUID().replace(/-/g, '')}`;
+      let expected: bigint | 'no_stream' = 'no_stream';
+      while (Date.now() < deadline) {
+        const started = process.hrtime.bigint();
+        const result: AppendResult = await client.appendToStream(stream, [event()], { expectedRevision: expected });
+        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        expected = result.nextExpectedRevision;
+        count++;
+      }
+    }),
+  );
+  return { perSecond: count / seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function batchAppends(client: EventStoreDBClient, size: number, minEvents: number): Promise<number> {
+  const stream = `bench-batch-${randomUUID().replace(/-/g, '')}`;
+  let expected: bigint | 'no_stream' = 'no_stream';
+  let appended = 0;
+  const started = process.hrtime.bigint();
+  while (appended < minEvents) {
+    const result: AppendResult = await client.appendToStream(stream, Array.from({ length: size }, event), { expectedRevision: expected });
+    expected = result.nextExpectedRevision;
+    appended += size;
+  }
+  return appended / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function fillLog(client: EventStoreDBClient, total: number): Promise<void> {
+  const streams = Array.from({ length: 100 }, () => `fill-${randomUUID().replace(/-/g, '')}`);
+  let written = 0;
+  let round = 0;
+  while (written < total) {
+    const size = Math.min(1000, total - written);
+    await Promise.all(
+      [0, 1, 2, 3].map(async (k) => {
+        const n = Math.max(0, Math.min(size, total - written - k * size));
+        if (n > 0) await client.appendToStream(streams[(round * 4 + k) % streams.length], Array.from({ length: n }, event));
+      }),
+    );
+    written += Math.min(4 * size, total - written);
+    round++;
+  }
+}
+
+async function liveLatency(client: EventStoreDBClient, samples: number): Promise<number[]> {
+  const stream = `bench-live-${randomUUID().replace(/-/g, '')}`;
+  const sentAt = new Map<string, bigint>();
+  const latencies: number[] = [];
+  const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+  await new Promise<void>((resolve) => subscription.once('caughtUp', () => resolve()));
+  let waiting: (() => void) | undefined;
+  subscription.on('data', (resolved) => {
+    const sent = sentAt.get(resolved.event?.id ?? '');
+    if (sent === undefined) return;
+    latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+    waiting?.();
+  });
+  for (let i = 0; i < samples; i++) {
+    const e = event();
+    const received = new Promise<void>((resolve) => (waiting = resolve));
+    sentAt.set(e.id, process.hrtime.bigint());
+    await client.appendToStream(stream, [e]);
+    await received;
+  }
+  await subscription.unsubscribe();
+  return latencies.sort((a, b) => a - b);
+}
+
+export async function run(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esdb-bench-'));
+  const inProcess = process.env.BENCH_INPROCESS === '1';
+  const server = inProcess ? await startInProcessServer(path.join(dir, 'events.db')) : await startChildServer(path.join(dir, 'events.db'));
+  const client = EventStoreDBClient.connectionString(server.connectionString);
+  const rows: string[][] = [];
+  const row = (...cells: string[]) => {
+    rows.push(cells);
+    console.log(cells.join('  |  '));
+  };
+  console.log(`\n== embedded event store (${inProcess ? 'in-process' : 'child process'} server, synchronous=FULL, ${os.cpus().length} CPUs, Node ${process.version}) ==`);
+  try {
+    await client.appendToStream('bench-warmup', Array.from({ length: 200 }, event));
+    for (let i = 0; i < 200; i++) await client.appendToStream('bench-warmup', [event()]);
+
+    const plainOne = plainInserts(dir, payloadBytes, 1, 3000).rowsPerSecond;
+    const plain100 = plainInserts(dir, payloadBytes, 100, 50_000).rowsPerSecond;
+    const plain1000 = plainInserts(dir, payloadBytes, 1000, 100_000).rowsPerSecond;
+    row('plain better-sqlite3, 1 row per commit', `${fmt(plainOne)} rows/s`);
+    row('plain better-sqlite3, 100 rows per commit', `${fmt(plain100)} rows/s`);
+    row('plain better-sqlite3, 1,000 rows per commit', `${fmt(plain1000)} rows/s`);
+
+    let p99at8 = NaN;
+    for (const writers of [1, 8, 64]) {
+      const { perSecond, latencies } = await singleEventAppends(client, writers);
+      const target = writers === 1 ? 0.35 : 0.5;
+      if (writers === 8) p99at8 = percentile(latencies, 99);
+      row(
+        `single-event appends, expected revision, ${writers} writer(s)`,
+        `${fmt(perSecond)} appends/s`,
+        `${ratio(perSecond, plainOne)} of plain 1-row commits (target >= ${target}x)`,
+        `p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms`,
+      );
+    }
+    row('p99 latency at 8 writers', `${fmt(p99at8, 2)} ms (target < 5 ms)`);
+
+    const batch100 = await batchAppends(client, 100, 30_000);
+    row('100-event appends', `${fmt(batch100)} events/s`, `${ratio(batch100, plain100)} of plain 100-row commits (target >= 0.5x)`);
+    const batch1000 = await batchAppends(client, 1000, 60_000);
+    row('1,000-event appends', `${fmt(batch1000)} events/s`, `${ratio(batch1000, plain1000)} of plain 1,000-row commits (target >= 0.5x)`);
+
+    const live = await liveLatency(client, 1000);
+    row('live subscription latency (append -> delivered)', `p50 ${fmt(percentile(live, 50), 2)} ms, p99 ${fmt(percentile(live, 99), 2)} ms`);
+
+    // A large log: read it and catch up on it from the start.
+    // Consume the read to its end: leaving a for-await early leaves a paused gRPC stream that client.dispose() waits on.
+    let headBefore = 0;
+    for await (const e of client.readAll({ direction: 'backwards', fromPosition: END, maxCount: 1 })) headBefore = Number(e.event!.position!.commit);
+    const toWrite = Math.max(0, logEvents - headBefore);
+    const fillStarted = process.hrtime.bigint();
+    await fillLog(client, toWrite);
+    const fillSeconds = Number(process.hrtime.bigint() - fillStarted) / 1e9;
+    row(`fill the log to ${fmt(logEvents)} events (1,000-event appends, 4 concurrent)`, `${fmt(toWrite / fillSeconds)} events/s`);
+
+    const rssBefore = server.rssBytes();
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, server.rssBytes())), 100);
+    let readCount = 0;
+    let started = process.hrtime.bigint();
+    for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER })) readCount++;
+    const readRate = readCount / (Number(process.hrtime.bigint() - started) / 1e9);
+    row(`read $all forwards, ${fmt(readCount)} events`, `${fmt(readRate)} events/s`);
+
+    let caught = 0;
+    started = process.hrtime.bigint();
+    const subscription = client.subscribeToAll({ fromPosition: START });
+    await new Promise<void>((resolve) => {
+      subscription.on('data', () => caught++);
+      subscription.once('caughtUp', () => resolve());
+    });
+    const catchUpRate = caught / (Number(process.hrtime.bigint() - started) / 1e9);
+    await subscription.unsubscribe();
+    clearInterval(sampler);
+    row(`catch-up subscription to $all from START, ${fmt(caught)} events`, `${fmt(catchUpRate)} events/s`);
+    row(
+      'server RSS during read + catch-up',
+      Number.isNaN(rssBefore) ? 'n/a' : `${fmt(rssBefore / 2 ** 20)} MiB before, peak ${fmt(peak / 2 ** 20)} MiB (+${fmt((peak - rssBefore) / 2 ** 20)} MiB)`,
+    );
+  } finally {
+    await client.dispose();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  run().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
