@@ -18,7 +18,10 @@ import { fromResolvedEvent, type StoredEvent, toEventData } from './serializatio
 export const IDEMPOTENT_EVENT_ID_NAMESPACE = '0b0e5a52-6c43-4c57-9d0a-6a1f3c1d7e21';
 
 /** Without If-Match, a lost race re-reads and decides again this many times before answering 409. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
+
+/** A short random pause before deciding again, so writers racing on one stream spread out instead of colliding. */
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
 
 export interface HandleCommandOptions {
   context: CommandContext;
@@ -127,6 +130,7 @@ export async function handleCommand<Command extends { type: string }, Event exte
       if (attempt >= MAX_ATTEMPTS) {
         throw new DomainError('STREAM.CONTENDED', `${streamName} kept changing while this command was decided; retry it`, 'illegal-state');
       }
+      await backOff(attempt);
     }
   }
 }

@@ -32,15 +32,18 @@ export class ReferenceChecker {
 
   async exists(kind: ReferenceKind, id: string): Promise<boolean> {
     const registration = REGISTRATION[kind];
+    // Reads the (at most one) event to the end rather than returning from inside the loop: an abandoned read is
+    // cancelled mid-call, which costs a round trip and (embedded store, for now) holds up its shutdown.
+    let first: string | undefined;
     try {
       for await (const resolved of this.client.readStream(registration.stream(id), { direction: FORWARDS, fromRevision: START, maxCount: 1 })) {
-        return resolved.event?.type === registration.type;
+        first ??= resolved.event?.type;
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return false;
       throw error;
     }
-    return false;
+    return first === registration.type;
   }
 
   async assertRegistered(references: Reference[]): Promise<void> {

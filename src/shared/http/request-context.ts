@@ -43,15 +43,23 @@ export function requestIdOf(request: FastifyRequest): string {
 }
 
 /**
- * Who/why/how of a command arriving over HTTP. Actor: header `x-actor` or `anonymous` (API keys replace it in the
- * auth issue); correlation id: `x-correlation-id` or a new uuid; causation id: the request id; If-Match and
+ * The editor: the owner of the API key the auth guard accepted, else header `x-actor` (until keys are required
+ * everywhere), else `anonymous`. A key's owner always wins, so an authenticated caller cannot pose as another.
+ */
+export function actorOf(request: FastifyRequest): string {
+  const owner = (request as { principal?: { owner?: unknown } }).principal?.owner;
+  return typeof owner === 'string' && owner !== '' ? owner : (header(request, 'x-actor') ?? 'anonymous');
+}
+
+/**
+ * Who/why/how of a command arriving over HTTP. Actor: see actorOf; correlation id: `x-correlation-id` or a new uuid; causation id: the request id; If-Match and
  * Idempotency-Key as given.
  */
 export function commandContextFrom(request: FastifyRequest): CommandContext {
   const idempotencyKey = header(request, 'idempotency-key');
   const expectedRevision = parseIfMatch(header(request, 'if-match'));
   return {
-    actor: header(request, 'x-actor') ?? 'anonymous',
+    actor: actorOf(request),
     correlationId: correlationIdOf(request),
     causationId: requestIdOf(request),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
