@@ -1,0 +1,158 @@
+import { jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
+import { hashApiKey } from '../../src/shared/auth/api-keys.js';
+import type { TestApp } from '../support/test-app.js';
+
+/**
+ * The read side end to end: commands through the admin API, `waitFor(position)` on the runner, then the query
+ * endpoints of api.md (field names, 404 and 400 problem+json naming the field).
+ */
+const EDITOR_KEY = `editor-${randomBytes(8).toString('hex')}`;
+const READER_KEY = `reader-${randomBytes(8).toString('hex')}`;
+const uid = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+const sources = [{ outlet: 'Reuters', url: 'https://example.org/report' }];
+
+describe('read side over HTTP', () => {
+  let t: TestApp;
+  let runner: ProjectionRunner;
+
+  beforeAll(async () => {
+    // Same workaround as test/write-side/support.ts: @fastify/static (the /docs assets) cannot load under jest on
+    // Node 20 (ESM-only dependency); the API does not need it.
+    jest.unstable_mockModule('@fastify/static', () => ({ default: async () => undefined }));
+    const { startTestApp } = await import('../support/test-app.js');
+    const { ProjectionRunner } = await import('../../src/infrastructure/projections/projection-runner.js');
+    t = await startTestApp({ API_KEYS: `e2e-editor:editor:${hashApiKey(EDITOR_KEY)},e2e-reader:reader:${hashApiKey(READER_KEY)}` });
+    runner = t.app.get(ProjectionRunner);
+  });
+  afterAll(() => t.close());
+
+  async function command(path: string, body: object): Promise<{ position: string }> {
+    const response = await fetch(`${t.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as { position: string };
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+    await runner.waitFor(json.position);
+    return json;
+  }
+
+  async function query(path: string): Promise<{ status: number; body: any; type: string | null }> {
+    const response = await fetch(`${t.baseUrl}${path}`, { headers: { 'x-api-key': READER_KEY } });
+    return { status: response.status, body: await response.json(), type: response.headers.get('content-type') };
+  }
+
+  describe('territory', () => {
+    const [hama, hts, government] = [uid('hama'), uid('hts'), uid('gov')];
+
+    beforeAll(async () => {
+      await command('/admin/factions', { factionId: hts, name: 'Hayat Tahrir al-Sham' });
+      await command('/admin/factions', { factionId: government, name: 'Syrian government' });
+      await command('/admin/places', { placeId: hama, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 } });
+      await command(`/admin/places/${hama}/seizures`, { factionId: hts, fromFactionId: government, occurred: { date: '2024-12-05', precision: 'day' }, sources });
+    });
+
+    it('GET /territory/places/:placeId/control answers asOf a day', async () => {
+      const before = await query(`/territory/places/${hama}/control?asOf=2024-12-04`);
+      expect(before.status).toBe(200);
+      expect(before.body).toMatchObject({ placeId: hama, controller: government, since: null, disputed: false });
+      expect(before.body.sourceEventIds).toHaveLength(1);
+      const after = await query(`/territory/places/${hama}/control?asOf=2024-12-05`);
+      expect(after.body).toMatchObject({ placeId: hama, controller: hts, since: '2024-12-05', disputed: false });
+    });
+
+    it('GET /territory/places/:placeId/history lists the intervals', async () => {
+      const { status, body } = await query(`/territory/places/${hama}/history`);
+      expect(status).toBe(200);
+      expect(body.map((p: any) => [p.controller, p.from, p.to, p.disputed])).toEqual([
+        [government, null, '2024-12-05', false],
+        [hts, '2024-12-05', null, false],
+      ]);
+      expect(body[0]).toHaveProperty('sourceEventIds');
+    });
+
+    it('asAt a log position before the seizure shows what was known then', async () => {
+      const { body } = await query(`/territory/places/${hama}/control?asOf=2024-12-06&asAt=0`);
+      expect(body).toMatchObject({ controller: null, sourceEventIds: [] });
+      const now = await query(`/territory/places/${hama}/history?asAt=${encodeURIComponent(new Date().toISOString())}`);
+      expect(now.body).toHaveLength(2);
+    });
+
+    it('GET /territory/control and control.geojson list every place, filtered by faction', async () => {
+      const all = await query('/territory/control?asOf=2024-12-06');
+      expect(all.body.find((e: any) => e.placeId === hama)).toMatchObject({ controller: hts });
+      const byFaction = await query(`/territory/control?asOf=2024-12-06&factionId=${government}`);
+      expect(byFaction.body.find((e: any) => e.placeId === hama)).toBeUndefined();
+      const geo = await query('/territory/control.geojson?asOf=2024-12-06');
+      expect(geo.type).toContain('application/geo+json');
+      expect(geo.body.type).toBe('FeatureCollection');
+      expect(geo.body.features.find((f: any) => f.id === hama)).toMatchObject({ geometry: { type: 'Point', coordinates: [36.75, 35.13] }, properties: { controller: hts } });
+    });
+
+    it('answers 404 problem+json for an unknown place', async () => {
+      const { status, body, type } = await query(`/territory/places/${uid('nowhere')}/control`);
+      expect(status).toBe(404);
+      expect(type).toContain('application/problem+json');
+      expect(body.status).toBe(404);
+    });
+
+    it('answers 400 problem+json naming asOf / asAt for invalid values', async () => {
+      const badDay = await query(`/territory/places/${hama}/control?asOf=2024-02-30`);
+      expect(badDay.status).toBe(400);
+      expect(badDay.type).toContain('application/problem+json');
+      expect(badDay.body.errors.map((e: any) => e.field)).toContain('asOf');
+      const badAsAt = await query(`/territory/places/${hama}/history?asAt=yesterday`);
+      expect(badAsAt.status).toBe(400);
+      expect(badAsAt.body.errors.map((e: any) => e.field)).toContain('asAt');
+      const negative = await query(`/territory/places/${hama}/history?asAt=-1`);
+      expect(negative.status).toBe(400);
+    });
+  });
+
+  describe('leadership', () => {
+    const [office, hafez, bashar] = [uid('president'), uid('hafez'), uid('bashar')];
+
+    beforeAll(async () => {
+      await command('/admin/offices', { officeId: office, title: 'President of Syria', jurisdiction: 'Syria' });
+      await command('/admin/people', { personId: hafez, name: 'Hafez al-Assad' });
+      await command('/admin/people', { personId: bashar, name: 'Bashar al-Assad' });
+      await command(`/admin/offices/${office}/terms`, { personId: hafez, occurred: { date: '1971-03-14', precision: 'day' }, sources });
+      await command(`/admin/offices/${office}/departures`, { personId: hafez, reason: 'died', occurred: { date: '2000-06-10', precision: 'day' }, sources });
+      await command(`/admin/offices/${office}/terms`, { personId: bashar, occurred: { date: '2000-07-17', precision: 'day' }, sources });
+    });
+
+    it('GET /leadership/offices/:officeId/holder answers asOf a day, null when vacant', async () => {
+      expect((await query(`/leadership/offices/${office}/holder?asOf=2024-12-07`)).body).toEqual(
+        expect.objectContaining({ officeId: office, holder: bashar, acting: false, since: '2000-07-17' }),
+      );
+      expect((await query(`/leadership/offices/${office}/holder?asOf=2000-07-01`)).body).toEqual(
+        expect.objectContaining({ officeId: office, holder: null, acting: false, since: '2000-06-10' }),
+      );
+    });
+
+    it('GET /leadership/offices/:officeId/terms lists terms with predecessor and successor', async () => {
+      const { status, body } = await query(`/leadership/offices/${office}/terms`);
+      expect(status).toBe(200);
+      expect(body.map((t: any) => ({ personId: t.personId, start: t.start, end: t.end, acting: t.acting, endReason: t.endReason, predecessorId: t.predecessorId, successorId: t.successorId }))).toEqual([
+        { personId: hafez, start: '1971-03-14', end: '2000-06-10', acting: false, endReason: 'died', predecessorId: null, successorId: bashar },
+        { personId: bashar, start: '2000-07-17', end: null, acting: false, endReason: null, predecessorId: hafez, successorId: null },
+      ]);
+    });
+
+    it('GET /leadership/people/:personId/terms lists a person\'s terms', async () => {
+      const { body } = await query(`/leadership/people/${bashar}/terms`);
+      expect(body).toEqual([expect.objectContaining({ officeId: office, personId: bashar, start: '2000-07-17' })]);
+      expect((await query(`/leadership/people/${uid('nobody')}/terms`)).status).toBe(404);
+    });
+
+    it('validates asOf and asAt', async () => {
+      const bad = await query(`/leadership/offices/${office}/holder?asOf=2024-13-01`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: any) => e.field)).toContain('asOf');
+      expect((await query(`/leadership/offices/${office}/terms?asAt=nope`)).body.errors.map((e: any) => e.field)).toContain('asAt');
+    });
+  });
+});
