@@ -174,6 +174,29 @@ describe('expected revision', () => {
   });
 });
 
+describe('links', () => {
+  test('resolveLinkTos returns the target event as a direct read would, with the link beside it', async () => {
+    const client = h.client();
+    const target = streamName();
+    const links = streamName('links');
+    await client.appendToStream(target, [event('A'), event('B')]);
+    await client.appendToStream(links, [
+      binaryEvent({ type: '$>', data: Buffer.from(`1@${target}`) }),
+      binaryEvent({ type: '$>', data: Buffer.from(`7@${target}`) }),
+    ]);
+    const direct = (await collect(client.readStream(target)))[1].event!;
+    const [resolved, broken] = await collect(client.readStream(links, { resolveLinkTos: true }));
+    expect(resolved.event).toEqual(direct);
+    expect(resolved.link?.type).toBe('$>');
+    expect(resolved.link?.streamId).toBe(links);
+    expect(resolved.commitPosition).toBe(resolved.link!.position!.commit);
+    expect(broken.event).toBeUndefined();
+    expect(broken.link?.revision).toBe(1n);
+    const unresolved = await collect(client.readStream(links));
+    expect(unresolved[0].event?.type).toBe('$>');
+  });
+});
+
 describe('optimistic concurrency', () => {
   test('8 writers racing on one stream with the same expected revision: exactly one wins each round', async () => {
     const writers = Array.from({ length: 8 }, () => h.client());

@@ -14,6 +14,7 @@ import {
   UUID,
   type UUIDT,
 } from './proto.js';
+import { encodeEventResponse } from './wire-encoding.js';
 import { type ProposedEvent, type StoredEvent, TOMBSTONE_REVISION, TOMBSTONE_WIRE_REVISION } from './storage.js';
 
 /** Builders and parsers of wire messages; every message is built from the generated classes (see proto.ts). */
@@ -63,46 +64,18 @@ export function parseCount(value: string): number {
   return big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
 }
 
-type RecordedEventT = InstanceType<typeof ReadResp.ReadEvent.RecordedEvent>;
-
-export function recordedEvent(event: StoredEvent): RecordedEventT {
-  const recorded = new ReadResp.ReadEvent.RecordedEvent();
-  recorded.setId(uuid(event.eventId));
-  recorded.setStreamIdentifier(streamIdentifier(event.stream));
-  recorded.setStreamRevision(wireRevision(event.revision));
-  const position = String(event.position);
-  recorded.setPreparePosition(position);
-  recorded.setCommitPosition(position);
-  const metadata = recorded.getMetadataMap();
-  metadata.set('type', event.type);
-  metadata.set('content-type', event.isJson ? 'application/json' : 'application/octet-stream');
-  metadata.set('created', event.createdMs === 0 ? '0' : `${event.createdMs}0000`);
-  recorded.setCustomMetadata(event.metadata);
-  recorded.setData(event.data);
-  return recorded;
-}
-
 const plainEventMessages = new WeakMap<StoredEvent, ReadRespT>();
 
-/** A `ReadResp{event}`; link == undefined and target given means a resolved link, target null a broken one. */
+/** A `ReadResp{event}`; with `target` given, `event` is a link and `target` its resolved event (null: broken link). */
 export function eventMessage(event: StoredEvent, target?: StoredEvent | null): ReadRespT {
-  if (target === undefined) {
-    // The same committed event goes to every live subscriber: build its message once.
-    const cached = plainEventMessages.get(event);
-    if (cached) return cached;
+  if (target !== undefined) return encodeEventResponse(event, target);
+  // The same committed event goes to every live subscriber: encode it once.
+  let message = plainEventMessages.get(event);
+  if (!message) {
+    message = encodeEventResponse(event);
+    plainEventMessages.set(event, message);
   }
-  const readEvent = new ReadResp.ReadEvent();
-  if (target === undefined) {
-    readEvent.setEvent(recordedEvent(event));
-  } else {
-    readEvent.setLink(recordedEvent(event));
-    if (target) readEvent.setEvent(recordedEvent(target));
-  }
-  readEvent.setCommitPosition(String(event.position));
-  const response = new ReadResp();
-  response.setEvent(readEvent);
-  if (target === undefined) plainEventMessages.set(event, response);
-  return response;
+  return message;
 }
 
 export function confirmationMessage(id: string): ReadRespT {
