@@ -71,6 +71,11 @@ const METADATA_TYPE = '$metadata';
 const SOFT_DELETE_TB = 9223372036854775807n;
 const MAX_EVENTS_PER_TRANSACTION = 20_000;
 const STATE_CACHE_LIMIT = 100_000;
+const MAX_GATHER_TURNS = 4;
+
+export function reportInternalError(error: unknown): void {
+  process.emitWarning(`embedded event store: ${(error as Error)?.stack ?? String(error)}`);
+}
 
 export function metastreamOf(stream: string): string {
   return `$$${stream}`;
@@ -105,6 +110,8 @@ export class EventLog {
   private readonly metadata = new Map<string, { retention: StreamRetention; raw: Record<string, unknown> | null }>();
   private queue: PendingWrite[] = [];
   private flushScheduled = false;
+  private gatherFrom = 0;
+  private gatherTurns = 0;
   private readonly listeners = new Set<CommitListener>();
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -122,7 +129,9 @@ export class EventLog {
       this.queue.push({ request, resolve });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        this.gatherFrom = this.queue.length;
+        this.gatherTurns = 0;
+        setImmediate(this.gather);
       }
     });
   }
@@ -178,6 +187,22 @@ export class EventLog {
 
   // ---- the writer --------------------------------------------------------------------------------------------
 
+  /**
+   * Runs on setImmediate. While the previous event-loop turn brought more writes (concurrent writers whose requests
+   * are still arriving), wait one more turn, a few at most: one fsync then covers all of them. A lone writer pays a
+   * single extra turn.
+   */
+  private readonly gather = (): void => {
+    const grew = this.queue.length > this.gatherFrom;
+    if (grew && this.gatherTurns < MAX_GATHER_TURNS && !this.closed) {
+      this.gatherFrom = this.queue.length;
+      this.gatherTurns++;
+      setImmediate(this.gather);
+      return;
+    }
+    this.flush();
+  };
+
   private flush(): void {
     this.flushScheduled = false;
     let count = 0;
@@ -218,7 +243,14 @@ export class EventLog {
     }
     for (let i = 0; i < batch.length; i++) batch[i].resolve(outcomes[i]);
     if (committed.length > 0) {
-      for (const listener of this.listeners) listener(committed);
+      for (const listener of this.listeners) {
+        try {
+          listener(committed);
+        } catch (error) {
+          // A failing subscriber must not take the writer (and every other subscriber) down with it.
+          reportInternalError(error);
+        }
+      }
     }
     if (this.states.size > STATE_CACHE_LIMIT) {
       this.states.clear();
@@ -226,7 +258,9 @@ export class EventLog {
     }
     if (this.queue.length > 0) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      this.gatherFrom = this.queue.length;
+      this.gatherTurns = 0;
+      setImmediate(this.gather);
     } else if (this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -5,7 +5,7 @@ import {
   type ServerUnaryCall,
   status,
 } from '@grpc/grpc-js';
-import type { EventLog, ExpectedRevision, WriteOutcome, WriteRequest } from './event-log.js';
+import { type EventLog, type ExpectedRevision, reportInternalError, type WriteOutcome, type WriteRequest } from './event-log.js';
 import {
   allStreamPosition,
   batchMaxAppendSize,
@@ -54,8 +54,11 @@ export interface WriteLimits {
 /** The four oneof cases share numbers across Append, BatchAppend, Delete and Tombstone options. */
 function expectedFrom(kase: number, revision: () => string): ExpectedRevision | undefined {
   switch (kase) {
-    case 2:
-      return { kind: 'revision', revision: BigInt(revision()) };
+    case 2: {
+      // A malformed number can never match a revision: it becomes a wrong expected version, not a crash.
+      const text = revision();
+      return { kind: 'revision', revision: /^\d+$/.test(text) ? BigInt(text) : -1n };
+    }
     case 3:
       return { kind: 'no_stream' };
     case 4:
@@ -91,8 +94,7 @@ export class WriteService {
     call.on('error', () => {
       cancelled = true;
     });
-    call.on('data', (request: AppendReqT) => {
-      if (finished) return;
+    const onMessage = (request: AppendReqT) => {
       if (request.getContentCase() === AppendReq.ContentCase.OPTIONS) {
         const options = request.getOptions()!;
         stream = streamName(options.getStreamIdentifier());
@@ -110,6 +112,15 @@ export class WriteService {
       size += proposal.size;
       if (size > this.limits.maxAppendSize) return fail(maxAppendSizeFailure(this.limits.maxAppendSize));
       events.push(proposal.event);
+    };
+    call.on('data', (request: AppendReqT) => {
+      if (finished) return;
+      try {
+        onMessage(request);
+      } catch (error) {
+        // Malformed input must never escape into grpc-js as an uncaught exception.
+        fail(grpcFailure(status.INVALID_ARGUMENT, (error as Error).message));
+      }
     });
     call.on('end', () => {
       if (finished) return;
@@ -132,7 +143,8 @@ export class WriteService {
           if (outcome.ok) return callback(null, appendSuccess(outcome.revision, outcome.position));
           if (outcome.error === 'wrong_expected_version') return callback(null, appendWrongExpectedVersion(outcome.current, outcome.expected));
           callback(outcomeFailure(target, outcome));
-        });
+        })
+        .catch(reportInternalError);
     });
   }
 
@@ -169,76 +181,82 @@ export class WriteService {
       else setTimeout(close, 1000);
     });
     call.on('data', (request: BatchAppendReqT) => {
-      const correlation = request.getCorrelationId();
-      const id = correlation?.getString() ?? '';
-      let state = pending.get(id);
-      if (!state) {
-        if (!request.hasOptions()) return; // chunk of an append already answered (early error): drop it
-        const options = request.getOptions()!;
-        const deadlineTs = options.getDeadline();
-        const clientDeadline = deadlineTs ? deadlineTs.getSeconds() * 1000 + Math.floor(deadlineTs.getNanos() / 1e6) : Infinity;
-        state = {
-          stream: streamName(options.getStreamIdentifier()),
-          expected: expectedFrom(options.getExpectedStreamPositionCase(), () => options.getStreamPosition()) ?? { kind: 'any' },
-          events: [],
-          size: 0,
-          deadline: Math.min(clientDeadline, Date.now() + this.limits.writeTimeoutMs),
-          failed: false,
-        };
-        pending.set(id, state);
-      }
-      const current = state;
-      const respond = (build: (response: BatchAppendRespT) => void) => {
-        const response = new BatchAppendResp();
-        response.setCorrelationId(correlation);
-        response.setStreamIdentifier(streamIdentifier(current.stream));
-        setExpectedOnResponse(response, current.expected);
-        build(response);
-        send(response);
-      };
-      const failEarly = (error: ReturnType<typeof batchUnknown>) => {
-        current.failed = true;
-        respond((response) => response.setError(error));
-      };
-      const finalChunk = request.getIsFinal();
-      if (finalChunk) pending.delete(id);
-      if (current.failed) return;
-      if (Date.now() > current.deadline) return failEarly(batchTimeout());
-      for (const message of request.getProposedMessagesList()) {
-        const proposal = parseProposal(message);
-        if (!proposal.ok) {
-          return failEarly(batchUnknown(proposal.reason === 'missing-metadata' ? 'Required metadata properties are missing: type,content-type' : 'invalid event id'));
+      try {
+        const correlation = request.getCorrelationId();
+        const id = correlation?.getString() ?? '';
+        let state = pending.get(id);
+        if (!state) {
+          if (!request.hasOptions()) return; // chunk of an append already answered (early error): drop it
+          const options = request.getOptions()!;
+          const deadlineTs = options.getDeadline();
+          const clientDeadline = deadlineTs ? deadlineTs.getSeconds() * 1000 + Math.floor(deadlineTs.getNanos() / 1e6) : Infinity;
+          state = {
+            stream: streamName(options.getStreamIdentifier()),
+            expected: expectedFrom(options.getExpectedStreamPositionCase(), () => options.getStreamPosition()) ?? { kind: 'any' },
+            events: [],
+            size: 0,
+            deadline: Math.min(clientDeadline, Date.now() + this.limits.writeTimeoutMs),
+            failed: false,
+          };
+          pending.set(id, state);
         }
-        current.size += proposal.size;
-        if (current.size > this.limits.maxAppendSize) return failEarly(batchMaxAppendSize(this.limits.maxAppendSize));
-        current.events.push(proposal.event);
+        const current = state;
+        const respond = (build: (response: BatchAppendRespT) => void) => {
+          const response = new BatchAppendResp();
+          response.setCorrelationId(correlation);
+          response.setStreamIdentifier(streamIdentifier(current.stream));
+          setExpectedOnResponse(response, current.expected);
+          build(response);
+          send(response);
+        };
+        const failEarly = (error: ReturnType<typeof batchUnknown>) => {
+          current.failed = true;
+          respond((response) => response.setError(error));
+        };
+        const finalChunk = request.getIsFinal();
+        if (finalChunk) pending.delete(id);
+        if (current.failed) return;
+        if (Date.now() > current.deadline) return failEarly(batchTimeout());
+        for (const message of request.getProposedMessagesList()) {
+          const proposal = parseProposal(message);
+          if (!proposal.ok) {
+            return failEarly(batchUnknown(proposal.reason === 'missing-metadata' ? 'Required metadata properties are missing: type,content-type' : 'invalid event id'));
+          }
+          current.size += proposal.size;
+          if (current.size > this.limits.maxAppendSize) return failEarly(batchMaxAppendSize(this.limits.maxAppendSize));
+          current.events.push(proposal.event);
+        }
+        if (!finalChunk) return;
+        void this.log
+          .submit({ kind: 'append', stream: current.stream, expected: current.expected, events: current.events, deadline: current.deadline })
+          .then((outcome) =>
+            respond((response) => {
+              if (outcome.ok) {
+                const success = new BatchAppendResp.Success();
+                if (outcome.revision === null) success.setNoStream(new GoogleEmpty());
+                else success.setCurrentRevision(String(outcome.revision));
+                if (outcome.position === null) success.setNoPosition(new GoogleEmpty());
+                else success.setPosition(allStreamPosition(outcome.position));
+                response.setSuccess(success);
+                return;
+              }
+              switch (outcome.error) {
+                case 'wrong_expected_version':
+                  return response.setError(batchWrongExpectedVersion(outcome.expected, outcome.current));
+                case 'stream_deleted':
+                  return response.setError(batchStreamDeleted(current.stream));
+                case 'timeout':
+                  return response.setError(batchTimeout());
+                default:
+                  return response.setError(batchUnknown(outcome.message));
+              }
+            }),
+          )
+          .catch(reportInternalError);
+      } catch (error) {
+        // Malformed input must never escape into grpc-js as an uncaught exception.
+        reportInternalError(error);
       }
-      if (!finalChunk) return;
-      void this.log
-        .submit({ kind: 'append', stream: current.stream, expected: current.expected, events: current.events, deadline: current.deadline })
-        .then((outcome) =>
-          respond((response) => {
-            if (outcome.ok) {
-              const success = new BatchAppendResp.Success();
-              if (outcome.revision === null) success.setNoStream(new GoogleEmpty());
-              else success.setCurrentRevision(String(outcome.revision));
-              if (outcome.position === null) success.setNoPosition(new GoogleEmpty());
-              else success.setPosition(allStreamPosition(outcome.position));
-              response.setSuccess(success);
-              return;
-            }
-            switch (outcome.error) {
-              case 'wrong_expected_version':
-                return response.setError(batchWrongExpectedVersion(outcome.expected, outcome.current));
-              case 'stream_deleted':
-                return response.setError(batchStreamDeleted(current.stream));
-              case 'timeout':
-                return response.setError(batchTimeout());
-              default:
-                return response.setError(batchUnknown(outcome.message));
-            }
-          }),
-        );
     });
   }
 
@@ -260,7 +278,7 @@ export class WriteService {
         response.setPosition(position);
       }
       callback(null, response);
-    });
+    }).catch(reportInternalError);
   }
 
   tombstone(call: ServerUnaryCall<TombstoneReqT, TombstoneRespT>, callback: sendUnaryData<TombstoneRespT>): void {
@@ -279,7 +297,7 @@ export class WriteService {
         response.setPosition(position);
       }
       callback(null, response);
-    });
+    }).catch(reportInternalError);
   }
 
   private removal(request: WriteRequest, call: ServerUnaryCall<unknown, unknown>): Promise<WriteOutcome> {
