@@ -11,6 +11,13 @@ export interface AppliedBatch {
   advancedBy: number;
 }
 
+/**
+ * better-sqlite3 is synchronous: a batch would otherwise hold the event loop for its whole duration, stalling HTTP
+ * requests and the subscription's own network reads. Long batches let other work in every few events.
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const YIELD_EVERY = 32;
+
 const KEY_FIELDS = ['placeId', 'officeId', 'personId', 'factionId'] as const;
 
 /** Default change keys: the ids named in the event's data. */
@@ -41,8 +48,10 @@ export async function applyEvents(
     const fresh = events.filter((event) => isAfter({ commit: event.position, prepare: event.preparePosition }, checkpoint));
     if (fresh.length === 0) return { checkpoint, changes: [], advancedBy: 0 };
     const changes: ProjectionChange[] = [];
+    let handledCount = 0;
     for (const event of fresh) {
       if (!handled.has(event.type)) continue;
+      if (++handledCount % YIELD_EVERY === 0) await yieldToEventLoop();
       const result = await projection.handle(event, tx);
       if (result === false) continue;
       changes.push({
@@ -55,6 +64,7 @@ export async function applyEvents(
         keys: result ?? keysOf(event),
       });
     }
+    await projection.flush?.(tx);
     const last = fresh[fresh.length - 1];
     const next = { commit: last.position, prepare: last.preparePosition };
     await writeCheckpoint(tx, projection.name, next);

@@ -372,6 +372,9 @@ export class ProjectionRunner {
   }
 
   private async drain(): Promise<void> {
+    // Let the events of the current network read pile up first, so a catch-up applies full batches rather than
+    // one transaction per event.
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 && this.running) {
       const generation = this.generation;
       const batch = this.queue.splice(0, this.options.batchSize);
@@ -380,6 +383,7 @@ export class ProjectionRunner {
         this.subscription?.resume();
       }
       await this.withLock(() => this.applyBatch(batch, generation));
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

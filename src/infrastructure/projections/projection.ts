@@ -71,6 +71,11 @@ export interface Projection {
   /** Creates its tables/indexes if missing (idempotent). */
   migrate?(db: ReadDb, dialect: ReadStoreDialect): Promise<void>;
   handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void>;
+  /**
+   * Called once per transaction after the last `handle` of a batch, before the checkpoint is written: a projection
+   * may defer derived work (e.g. recomputing a timeline touched by several events of the batch) to here.
+   */
+  flush?(tx: ReadTx): Promise<void>;
 }
 
 export const PROJECTION_NAME_PATTERN = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)*\.v[0-9]+$/;

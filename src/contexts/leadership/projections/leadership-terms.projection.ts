@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { yieldToEventLoop } from '../../../infrastructure/projections/apply-events.js';
 import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
@@ -55,8 +56,28 @@ export class LeadershipTermsProjection implements Projection {
   readonly eventTypes = ['OfficeEstablished', 'PersonRegistered', 'OfficeAssumed', 'OfficeLeft', 'FactCorrected', 'FactRetracted'] as const;
   readonly tables = Object.values(LeadershipTables);
 
+  /** Offices whose facts changed in a transaction: their terms are recomputed once, in flush(). */
+  private readonly dirty = new WeakMap<ReadTx, Set<string>>();
+
   migrate(db: ReadDb): Promise<void> {
     return migrateLeadershipTables(db);
+  }
+
+  async flush(tx: ReadTx): Promise<void> {
+    const offices = this.dirty.get(tx);
+    if (!offices) return;
+    this.dirty.delete(tx);
+    let done = 0;
+    for (const officeId of [...offices].sort()) {
+      await recomputeOffice(tx, officeId);
+      if (++done % 16 === 0) await yieldToEventLoop();
+    }
+  }
+
+  private touch(tx: ReadTx, officeId: string): void {
+    const offices = this.dirty.get(tx) ?? new Set<string>();
+    offices.add(officeId);
+    this.dirty.set(tx, offices);
   }
 
   async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void> {
@@ -120,7 +141,7 @@ export class LeadershipTermsProjection implements Projection {
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
-    await recomputeOffice(tx, data.officeId);
+    this.touch(tx, data.officeId);
     return { officeId: data.officeId, personId: data.personId };
   }
 
@@ -153,7 +174,7 @@ export class LeadershipTermsProjection implements Projection {
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
-    await recomputeOffice(tx, fact.office_id);
+    this.touch(tx, fact.office_id);
     return { officeId: fact.office_id, personId: fact.person_id };
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { yieldToEventLoop } from '../../../infrastructure/projections/apply-events.js';
 import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
@@ -59,8 +60,28 @@ export class TerritoryControlProjection implements Projection {
   readonly eventTypes = ['PlaceRegistered', 'FactionRegistered', 'CitySeized', 'FactCorrected', 'FactRetracted'] as const;
   readonly tables = Object.values(TerritoryTables);
 
+  /** Places whose facts changed in a transaction: their timelines are recomputed once, in flush(). */
+  private readonly dirty = new WeakMap<ReadTx, Set<string>>();
+
   migrate(db: ReadDb): Promise<void> {
     return migrateTerritoryTables(db);
+  }
+
+  async flush(tx: ReadTx): Promise<void> {
+    const places = this.dirty.get(tx);
+    if (!places) return;
+    this.dirty.delete(tx);
+    let done = 0;
+    for (const placeId of [...places].sort()) {
+      await recomputePlace(tx, placeId);
+      if (++done % 16 === 0) await yieldToEventLoop();
+    }
+  }
+
+  private touch(tx: ReadTx, placeId: string): void {
+    const places = this.dirty.get(tx) ?? new Set<string>();
+    places.add(placeId);
+    this.dirty.set(tx, places);
   }
 
   async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void> {
@@ -129,7 +150,7 @@ export class TerritoryControlProjection implements Projection {
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
-    await recomputePlace(tx, data.placeId);
+    this.touch(tx, data.placeId);
     return { placeId: data.placeId, factionId: data.factionId };
   }
 
@@ -163,7 +184,7 @@ export class TerritoryControlProjection implements Projection {
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
-    await recomputePlace(tx, seizure.place_id);
+    this.touch(tx, seizure.place_id);
     return { placeId: seizure.place_id, factionId: seizure.faction_id };
   }
 

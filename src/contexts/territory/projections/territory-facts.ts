@@ -1,14 +1,12 @@
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
-import type { Confidence, Occurred, Precision, Source } from '../../../shared/domain/facts.js';
+import type { Confidence, Occurred, Precision } from '../../../shared/domain/facts.js';
 import type { SeizureFact } from '../domain/control.js';
 import { type AmendmentRow, type SeizureRow, TerritoryTables } from './territory.tables.js';
 
 /** A seizure as currently known: the recorded fact with its corrections merged in (retracted ones dropped). */
 export interface EffectiveSeizure extends SeizureFact {
   placeId: string;
-  sources: Source[];
-  summary?: string | null;
   recordedAt: string;
   correctedBy: string[];
 }
@@ -22,7 +20,9 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-function fromRow(row: SeizureRow): EffectiveSeizure {
+type TimelineRow = Omit<SeizureRow, 'sources' | 'summary'>;
+
+function fromRow(row: TimelineRow): EffectiveSeizure {
   return {
     eventId: row.event_id,
     placeId: row.place_id,
@@ -30,8 +30,6 @@ function fromRow(row: SeizureRow): EffectiveSeizure {
     fromFactionId: row.from_faction_id,
     occurred: { date: row.occurred_date, precision: row.precision as Precision },
     confidence: (row.confidence as Confidence | null) ?? null,
-    sources: parseJson<Source[]>(row.sources, []),
-    summary: row.summary,
     recordedPosition: BigInt(row.recorded_position),
     recordedAt: row.recorded_at,
     correctedBy: [],
@@ -50,13 +48,11 @@ function correct(fact: EffectiveSeizure, changes: Record<string, unknown>, by: s
     next.occurred = { date: occurred.date, precision: occurred.precision as Precision };
   }
   if ('confidence' in changes) next.confidence = str(changes.confidence) ? (changes.confidence as Confidence) : null;
-  if (Array.isArray(changes.sources)) next.sources = changes.sources as Source[];
-  if ('summary' in changes) next.summary = str(changes.summary) ? changes.summary : null;
   return next;
 }
 
 /** Applies amendments (in log order) to recorded seizures. */
-export function applyAmendments(seizures: SeizureRow[], amendments: AmendmentRow[]): EffectiveSeizure[] {
+export function applyAmendments(seizures: TimelineRow[], amendments: AmendmentRow[]): EffectiveSeizure[] {
   const facts = new Map(seizures.map((row) => [row.event_id, fromRow(row)]));
   const ordered = [...amendments].sort((a, b) => {
     const [pa, pb] = [BigInt(a.recorded_position), BigInt(b.recorded_position)];
@@ -71,13 +67,16 @@ export function applyAmendments(seizures: SeizureRow[], amendments: AmendmentRow
   return [...facts.values()];
 }
 
+/** What the timeline needs: sources and summary stay in the table (they are only read to explain an answer). */
+const TIMELINE_COLUMNS = ['event_id', 'place_id', 'faction_id', 'from_faction_id', 'occurred_date', 'precision', 'confidence', 'recorded_position', 'recorded_at'] as const;
+
 /** The seizures of one place (all places when placeId is null) as known now, or as known at `asAt`. */
 export async function loadSeizures(
   executor: ReadExecutor,
   placeId: string | null,
   asAt?: AsAt,
 ): Promise<EffectiveSeizure[]> {
-  let seizures = executor.selectFrom(TerritoryTables.seizures).selectAll();
+  let seizures = executor.selectFrom(TerritoryTables.seizures).select(TIMELINE_COLUMNS);
   let amendments = executor.selectFrom(TerritoryTables.amendments).selectAll();
   if (placeId !== null) {
     seizures = seizures.where('place_id', '=', placeId);
@@ -91,5 +90,5 @@ export async function loadSeizures(
     amendments = amendments.where('recorded_at', '<=', asAt.recordedAt);
   }
   const [seizureRows, amendmentRows] = await Promise.all([seizures.execute(), amendments.execute()]);
-  return applyAmendments(seizureRows as SeizureRow[], amendmentRows as AmendmentRow[]);
+  return applyAmendments(seizureRows as TimelineRow[], amendmentRows as AmendmentRow[]);
 }

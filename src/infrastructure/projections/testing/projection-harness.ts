@@ -63,6 +63,7 @@ export class ProjectionHarness<P extends Projection = Projection> {
   async handleDirectly(event: ProjectedEvent): Promise<void> {
     await this.store.transaction(async (tx) => {
       await this.projection.handle(event, tx);
+      await this.projection.flush?.(tx);
     });
   }
 
