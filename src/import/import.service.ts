@@ -1,4 +1,4 @@
-import { BACKWARDS, END, type EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
+import { BACKWARDS, END, type EventStoreDBClient, FORWARDS, type Position, type ReadPosition, START } from '@eventstore/db-client';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { readFile } from 'node:fs/promises';
@@ -124,11 +124,24 @@ export class ImportService {
 
   /** True when the event store holds any event that is not a system event (type or stream starting with `$`). */
   async hasUserEvents(): Promise<boolean> {
-    for await (const resolved of this.eventStore.readAll({ direction: FORWARDS, fromPosition: START })) {
-      const event = resolved.event;
-      if (event && !event.type.startsWith('$') && !event.streamId.startsWith('$')) return true;
+    // Pages read to their end: the embedded store's shutdown hangs after a read cancelled halfway (`break`).
+    const PAGE = 256;
+    let from: ReadPosition = START;
+    for (;;) {
+      let count = 0;
+      let found = false;
+      let last: Position | undefined;
+      for await (const resolved of this.eventStore.readAll({ direction: FORWARDS, fromPosition: from, maxCount: PAGE })) {
+        count += 1;
+        const event = resolved.event;
+        if (!event) continue;
+        last = event.position;
+        if (!event.type.startsWith('$') && !event.streamId.startsWith('$')) found = true;
+      }
+      if (found) return true;
+      if (count < PAGE || !last) return false;
+      from = last; // forward reads include their start: the page's last event comes again, already seen as system
     }
-    return false;
   }
 
   private async importLine(
@@ -170,11 +183,11 @@ export class ImportService {
 
   /** Commit position of the last event in $all, or null when the log is empty. */
   private async headPosition(): Promise<bigint | null> {
+    let head: bigint | null = null;
     for await (const resolved of this.eventStore.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
-      const position = resolved.commitPosition ?? resolved.event?.position.commit;
-      if (position !== undefined) return position;
+      head = resolved.commitPosition ?? resolved.event?.position.commit ?? head;
     }
-    return null;
+    return head;
   }
 }
 
