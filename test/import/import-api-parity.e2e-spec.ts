@@ -1,6 +1,18 @@
+import { jest } from '@jest/globals';
 import { ImportService } from '../../src/import/import.service.js';
 import { hashApiKey } from '../../src/shared/auth/api-keys.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+
+/**
+ * Under jest on Node 20 the /docs page's @fastify/static cannot load (its dependency content-disposition is
+ * ESM-only), and the app exits; as test/write-side/support.ts does, it is replaced by a plugin that serves nothing.
+ * Nothing else is replaced: the API and the import run on the real embedded event store.
+ */
+async function startTestApp(env: Record<string, string>): Promise<TestApp> {
+  jest.unstable_mockModule('@fastify/static', () => ({ default: async () => undefined }));
+  const support = await import('../support/test-app.js');
+  return support.startTestApp(env);
+}
 
 const SOURCE = { outlet: 'Import spec' };
 const EDITOR_KEY = 'import-spec-editor-key';
@@ -29,7 +41,10 @@ describe('NDJSON import errors match the admin API', () => {
       ].join('\n'),
       'api-parity.ndjson',
     );
-    expect(summary.rejected.map((r) => r.line)).toEqual([2, 3]);
+    expect(summary.rejected.map((r) => [r.line, r.error.status, r.error.code])).toEqual([
+      [2, 422, expect.stringMatching(/UNKNOWN_FACTION/)],
+      [3, 400, 'VALIDATION.FAILED'],
+    ]);
 
     const viaApi = async (payload: object) => {
       const response = await fetch(`${t.baseUrl}/admin/places/idlib-c/seizures`, {
