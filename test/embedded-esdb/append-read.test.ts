@@ -13,7 +13,7 @@ import { credentials } from '@grpc/grpc-js';
 import featuresGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb.js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import { randomUUID } from 'node:crypto';
-import { collect, event, type Harness, startHarness, streamName } from './support/harness.js';
+import { collect, event, type Harness, startHarness, streamName, until } from './support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -297,6 +297,37 @@ describe('persistence', () => {
       expect(next.position!.commit).toBeGreaterThan(appended.position!.commit);
     } finally {
       await client2.dispose();
+      await reopened.close();
+      await first.close();
+    }
+  });
+
+  test('close() while appends are in flight: every acknowledged append is persisted', async () => {
+    const first = await startHarness();
+    const client = first.client();
+    const streams = Array.from({ length: 200 }, () => streamName('closing'));
+    await client.appendToStream('warm-up', [event()]);
+    let done = 0;
+    const attempts = streams.map((stream) =>
+      client.appendToStream(stream, [event('InFlight')]).then(() => {
+        done++;
+        return stream;
+      }),
+    );
+    await until(() => done >= 3, 20_000);
+    const closing = first.store.close();
+    const settled = await Promise.allSettled(attempts);
+    await closing;
+    const acknowledged = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const { startEmbeddedEventStore } = await import('../../src/infrastructure/embedded-esdb/index.js');
+    const reopened = await startEmbeddedEventStore({ dbPath: first.dbPath, port: 0 });
+    const { EventStoreDBClient } = await import('@eventstore/db-client');
+    const reader = EventStoreDBClient.connectionString(reopened.connectionString);
+    try {
+      expect(acknowledged.length).toBeGreaterThanOrEqual(3);
+      for (const stream of acknowledged) expect(await collect(reader.readStream(stream))).toHaveLength(1);
+    } finally {
+      await reader.dispose();
       await reopened.close();
       await first.close();
     }
