@@ -1,0 +1,127 @@
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type EmbeddedEventStore, startEmbeddedEventStore } from '../../src/infrastructure/embedded-esdb/index.js';
+import { handleCommand, idempotentEventId } from '../../src/infrastructure/event-store/handle-command.js';
+import type { CommandContext } from '../../src/shared/application/command-catalog.js';
+import type { Clock } from '../../src/shared/domain/clock.js';
+import type { Decider } from '../../src/shared/domain/decider.js';
+import { DomainError, illegalState } from '../../src/shared/domain/domain-error.js';
+import { freshId } from './support.js';
+
+/** handleCommand against the real client and the embedded store, with a tiny counter decider. */
+type Counted = { type: 'Counted'; data: { n: number } };
+type Count = { type: 'Count'; data: { times: number; max?: number } };
+
+let decisions = 0;
+/** Called inside decide: lets a test act as a concurrent writer between handleCommand's read and its append. */
+let duringDecide: (() => void) | undefined;
+
+const counter: Decider<Count, Counted, number> = {
+  initialState: () => 0,
+  evolve: (count, event) => (event.type === 'Counted' ? count + 1 : count),
+  decide: (command, count) => {
+    decisions++;
+    duringDecide?.();
+    duringDecide = undefined;
+    if (command.data.max !== undefined && count + command.data.times > command.data.max) throw illegalState('COUNTER.FULL', 'full');
+    return Array.from({ length: command.data.times }, (_, i) => ({ type: 'Counted', data: { n: count + i } }));
+  },
+};
+
+const clock: Clock = { now: () => new Date('2024-12-05T10:00:00.000Z') };
+const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({ actor: 'spec', correlationId: 'c-1', causationId: 'r-1', ...overrides });
+const count = (times = 1, max?: number): Count => ({ type: 'Count', data: { times, ...(max === undefined ? {} : { max }) } });
+
+let store: EmbeddedEventStore;
+let client: EventStoreDBClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-handle-command-'));
+  store = await startEmbeddedEventStore({ dbPath: path.join(dir, 'events.db'), port: 0 });
+  client = EventStoreDBClient.connectionString(store.connectionString);
+});
+afterAll(async () => {
+  await client.dispose();
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  decisions = 0;
+  duringDecide = undefined;
+});
+
+async function eventsOf(stream: string): Promise<Array<{ id: string; metadata: unknown }>> {
+  const events = [];
+  for await (const { event } of client.readStream(stream)) if (event) events.push({ id: event.id, metadata: event.metadata });
+  return events;
+}
+
+/** Appends an event as another writer would, without waiting: it reaches the server before handleCommand's append. */
+const concurrentWriter = (stream: string) => () => {
+  void client.appendToStream(stream, jsonEvent({ type: 'Counted', data: { n: -1 } }));
+};
+
+describe('handleCommand', () => {
+  it('appends to a new stream with metadata and the clock, and answers revision and position', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const result = await handleCommand(client, stream, counter, count(2), { context: context(), clock });
+    expect(result).toEqual({ streamName: stream, revision: '1', position: expect.stringMatching(/^\d+$/), eventIds: [expect.any(String), expect.any(String)] });
+    const events = await eventsOf(stream);
+    expect(events.map((e) => e.id)).toEqual(result.eventIds);
+    expect(events[0].metadata).toEqual({ actor: 'spec', correlationId: 'c-1', causationId: 'r-1', recordedAt: '2024-12-05T10:00:00.000Z', commandType: 'Count' });
+  });
+
+  it('passes a DomainError from decide through and appends nothing', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await expect(handleCommand(client, stream, counter, count(3, 2), { context: context(), clock })).rejects.toMatchObject({ code: 'COUNTER.FULL' });
+    expect(await eventsOf(stream).catch(() => [])).toEqual([]);
+  });
+
+  it('without If-Match, losing a race to another writer re-reads and decides again', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    decisions = 0;
+    duringDecide = concurrentWriter(stream);
+    const result = await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    expect(decisions).toBe(2);
+    expect(result.revision).toBe('2');
+    expect(await eventsOf(stream)).toHaveLength(3);
+  });
+
+  it('with If-Match, losing a race at append time is a 412 concurrency error with the current revision', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    duringDecide = concurrentWriter(stream);
+    const error = await handleCommand(client, stream, counter, count(), { context: context({ expectedRevision: 0n }), clock }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ kind: 'concurrency', code: 'STREAM.REVISION_MISMATCH', extra: { currentRevision: '1', expectedRevision: '0' } });
+    expect(await eventsOf(stream)).toHaveLength(2);
+  });
+
+  it('with If-Match on a stream that does not exist yet, is a 412 with no current revision', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const error = await handleCommand(client, stream, counter, count(), { context: context({ expectedRevision: 0n }), clock }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'concurrency', extra: { currentRevision: null } });
+  });
+
+  it('derives every event id from the Idempotency-Key and returns the whole first result on a retry', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const options = { context: context({ idempotencyKey: 'line-7' }), clock };
+    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    const first = await handleCommand(client, stream, counter, count(3), options);
+    expect(first.eventIds).toEqual([0, 1, 2].map((i) => idempotentEventId(stream, 'line-7', i)));
+    expect(first.revision).toBe('3');
+    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    const retry = await handleCommand(client, stream, counter, count(3), options);
+    expect(retry).toEqual(first);
+    expect(await eventsOf(stream)).toHaveLength(5);
+  });
+
+  it('the same Idempotency-Key on another stream gets other event ids', () => {
+    expect(idempotentEventId('counter-a', 'k', 0)).not.toBe(idempotentEventId('counter-b', 'k', 0));
+    expect(idempotentEventId('counter-a', 'k', 0)).toBe(idempotentEventId('counter-a', 'k', 0));
+  });
+});
