@@ -91,7 +91,7 @@ async function writeLog(client: EventStoreDBClient, log: LogEvent[]): Promise<nu
   return performance.now() - started;
 }
 
-async function replayThroughRunner(client: EventStoreDBClient, databaseUrl: string | undefined): Promise<void> {
+async function replayThroughRunner(client: EventStoreDBClient, databaseUrl: string | null): Promise<void> {
   const { store, dispose } = await freshReadStore(databaseUrl);
   try {
     const runner = new ProjectionRunner(client, store, () => [new TerritoryControlProjection()], { batchSize: 500 });
@@ -112,7 +112,7 @@ async function replayThroughRunner(client: EventStoreDBClient, databaseUrl: stri
 }
 
 /** The same events applied straight to the projection (no event store): the read-store side of the cost. */
-async function replayDirect(log: LogEvent[], databaseUrl: string | undefined): Promise<void> {
+async function replayDirect(log: LogEvent[], databaseUrl: string | null): Promise<void> {
   const { store, dispose } = await freshReadStore(databaseUrl);
   try {
     const projection = new TerritoryControlProjection();
@@ -185,7 +185,7 @@ export async function run(): Promise<void> {
     console.log(`log: ${log.length.toLocaleString('en-US')} events (${seizures.toLocaleString('en-US')} seizures over ${PLACES} places, ~${Math.round(seizures / PLACES)} per place, 10% late)`);
     const writeMs = await writeLog(client, log);
     console.log(`  written to the embedded store (${es.where}) in ${(writeMs / 1000).toFixed(1)} s (${rate(log.length, writeMs)})`);
-    const targets = [undefined, ...(process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [])];
+    const targets: Array<string | null> = [null, ...(process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [])];
     for (const databaseUrl of targets) {
       await replayThroughRunner(client, databaseUrl);
       await replayDirect(log, databaseUrl);

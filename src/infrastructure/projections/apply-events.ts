@@ -1,5 +1,5 @@
 import type { ReadStore } from '../read-store/read-store.js';
-import { deleteCheckpoint, isAfter, migrateCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store.js';
+import { deleteCheckpoint, ensureCheckpointRow, isAfter, migrateCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import type { ChangeKeys, LogPosition, ProjectedEvent, Projection, ProjectionChange } from './projection.js';
 
 export interface AppliedBatch {
@@ -76,6 +76,7 @@ export async function applyEvents(
 export async function migrateProjection(store: ReadStore, projection: Projection): Promise<void> {
   await migrateCheckpoints(store.db);
   await projection.migrate?.(store.db, store.dialect);
+  await ensureCheckpointRow(store.db, projection.name);
 }
 
 /** Drops a projection's tables and checkpoint (`checkpointName`, default its own) and recreates them empty. */
@@ -90,4 +91,5 @@ export async function resetProjection(store: ReadStore, projection: Projection, 
     await deleteCheckpoint(tx, checkpointName);
   });
   await projection.migrate?.(store.db, store.dialect);
+  await ensureCheckpointRow(store.db, projection.name);
 }

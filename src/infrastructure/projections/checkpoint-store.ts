@@ -62,6 +62,18 @@ export async function writeCheckpoint(tx: ReadTx, name: string, position: LogPos
     .execute();
 }
 
+/**
+ * Creates a projection's checkpoint row (position null) if missing, so that concurrent workers on PostgreSQL always
+ * find a row to lock (readCheckpoint with lock) instead of racing to insert the first one.
+ */
+export async function ensureCheckpointRow(executor: ReadExecutor, name: string): Promise<void> {
+  await executor
+    .insertInto(CHECKPOINTS_TABLE)
+    .values({ name, commit_position: null, prepare_position: null, updated_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+}
+
 export async function deleteCheckpoint(executor: ReadExecutor, name: string): Promise<void> {
   await executor.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', name).execute();
 }

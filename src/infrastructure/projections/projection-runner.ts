@@ -8,7 +8,7 @@ import {
 } from '@eventstore/db-client';
 import { Observable, Subject } from 'rxjs';
 import type { ReadStore } from '../read-store/read-store.js';
-import { type AppliedBatch, applyEvents, resetProjection } from './apply-events.js';
+import { type AppliedBatch, applyEvents, migrateProjection, resetProjection } from './apply-events.js';
 import { isAfter, migrateCheckpoints, readAllCheckpoints } from './checkpoint-store.js';
 import {
   type LogPosition,
@@ -172,7 +172,7 @@ export class ProjectionRunner {
         this.logger.log(`${name} replaced by ${projection.name}: dropping its tables, rebuilding from the log`);
         await resetProjection(this.store, projection, name);
       }
-      await projection.migrate?.(this.store.db, this.store.dialect);
+      await migrateProjection(this.store, projection);
       this.entries.set(projection.name, {
         projection,
         checkpoint: stored.get(projection.name) ?? null,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { yieldToEventLoop } from '../../../infrastructure/projections/apply-events.js';
 import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
@@ -71,11 +70,7 @@ export class TerritoryControlProjection implements Projection {
     const places = this.dirty.get(tx);
     if (!places) return;
     this.dirty.delete(tx);
-    let done = 0;
-    for (const placeId of [...places].sort()) {
-      await recomputePlace(tx, placeId);
-      if (++done % 16 === 0) await yieldToEventLoop();
-    }
+    await recomputePlaces(tx, [...places].sort());
   }
 
   private touch(tx: ReadTx, placeId: string): void {
@@ -205,27 +200,55 @@ export class TerritoryControlProjection implements Projection {
   }
 }
 
-/** Rewrites the stored timeline of one place from its facts, touching only the rows that changed. */
-export async function recomputePlace(tx: ReadExecutor, placeId: string): Promise<void> {
-  const intervals = computeControlIntervals(await loadSeizures(tx, placeId));
-  const next = intervals.map((interval, seq) => intervalToRow(placeId, seq, interval));
-  const existing = (await tx
-    .selectFrom(TerritoryTables.intervals)
-    .selectAll()
-    .where('place_id', '=', placeId)
-    .execute()) as IntervalRow[];
-  const bySeq = new Map(existing.map((row) => [Number(row.seq), row]));
-  for (const row of next) {
-    const old = bySeq.get(row.seq);
-    if (old && sameRow(old, row)) continue;
-    if (old) {
-      const { place_id: _p, seq: _s, ...changes } = row;
-      await tx.updateTable(TerritoryTables.intervals).set(changes).where('place_id', '=', placeId).where('seq', '=', row.seq).execute();
-    } else {
-      await tx.insertInto(TerritoryTables.intervals).values(row).execute();
+/** Rewrites the stored timeline of one place from its facts. */
+export function recomputePlace(tx: ReadExecutor, placeId: string): Promise<void> {
+  return recomputePlaces(tx, [placeId]);
+}
+
+const CHUNK = 400;
+
+/**
+ * Rewrites the stored timelines of several places from their facts with a handful of statements whatever their
+ * number (one read of the facts, one of the stored intervals, one delete, chunked inserts): per place, the rows from
+ * the first one that differs are replaced, so an in-order report rewrites the last interval and adds one.
+ */
+export async function recomputePlaces(tx: ReadExecutor, placeIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < placeIds.length; i += CHUNK) {
+    const chunk = placeIds.slice(i, i + CHUNK);
+    const facts = await loadSeizures(tx, chunk);
+    const existing = (await tx.selectFrom(TerritoryTables.intervals).selectAll().where('place_id', 'in', chunk).execute()) as IntervalRow[];
+    const factsByPlace = groupBy(facts, (fact) => fact.placeId);
+    const rowsByPlace = groupBy(existing, (row) => row.place_id);
+    const stale: Array<{ placeId: string; fromSeq: number }> = [];
+    const inserts: IntervalRow[] = [];
+    for (const placeId of chunk) {
+      const next = computeControlIntervals(factsByPlace.get(placeId) ?? []).map((interval, seq) => intervalToRow(placeId, seq, interval));
+      const old = (rowsByPlace.get(placeId) ?? []).sort((a, b) => Number(a.seq) - Number(b.seq));
+      let same = 0;
+      while (same < next.length && same < old.length && Number(old[same].seq) === same && sameRow(old[same], next[same])) same++;
+      if (same === next.length && same === old.length) continue;
+      if (old.length > same) stale.push({ placeId, fromSeq: same });
+      inserts.push(...next.slice(same));
+    }
+    if (stale.length > 0) {
+      await tx
+        .deleteFrom(TerritoryTables.intervals)
+        .where((eb) => eb.or(stale.map(({ placeId, fromSeq }) => eb.and([eb('place_id', '=', placeId), eb('seq', '>=', fromSeq)]))))
+        .execute();
+    }
+    for (let j = 0; j < inserts.length; j += CHUNK) {
+      await tx.insertInto(TerritoryTables.intervals).values(inserts.slice(j, j + CHUNK)).execute();
     }
   }
-  if (existing.length > next.length) {
-    await tx.deleteFrom(TerritoryTables.intervals).where('place_id', '=', placeId).where('seq', '>=', next.length).execute();
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
   }
+  return groups;
 }

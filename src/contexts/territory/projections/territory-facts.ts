@@ -70,17 +70,21 @@ export function applyAmendments(seizures: TimelineRow[], amendments: AmendmentRo
 /** What the timeline needs: sources and summary stay in the table (they are only read to explain an answer). */
 const TIMELINE_COLUMNS = ['event_id', 'place_id', 'faction_id', 'from_faction_id', 'occurred_date', 'precision', 'confidence', 'recorded_position', 'recorded_at'] as const;
 
-/** The seizures of one place (all places when placeId is null) as known now, or as known at `asAt`. */
+/** The seizures of one place, of several, or of all (null) as known now, or as known at `asAt`. */
 export async function loadSeizures(
   executor: ReadExecutor,
-  placeId: string | null,
+  placeId: string | readonly string[] | null,
   asAt?: AsAt,
 ): Promise<EffectiveSeizure[]> {
+  if (Array.isArray(placeId) && placeId.length === 0) return [];
   let seizures = executor.selectFrom(TerritoryTables.seizures).select(TIMELINE_COLUMNS);
   let amendments = executor.selectFrom(TerritoryTables.amendments).selectAll();
-  if (placeId !== null) {
+  if (typeof placeId === 'string') {
     seizures = seizures.where('place_id', '=', placeId);
     amendments = amendments.where('place_id', '=', placeId);
+  } else if (placeId !== null) {
+    seizures = seizures.where('place_id', 'in', placeId);
+    amendments = amendments.where('place_id', 'in', placeId);
   }
   if (asAt?.kind === 'position') {
     seizures = seizures.where('recorded_position', '<=', asAt.position);
@@ -89,6 +93,7 @@ export async function loadSeizures(
     seizures = seizures.where('recorded_at', '<=', asAt.recordedAt);
     amendments = amendments.where('recorded_at', '<=', asAt.recordedAt);
   }
-  const [seizureRows, amendmentRows] = await Promise.all([seizures.execute(), amendments.execute()]);
+  const seizureRows = await seizures.execute();
+  const amendmentRows = await amendments.execute();
   return applyAmendments(seizureRows as TimelineRow[], amendmentRows as AmendmentRow[]);
 }

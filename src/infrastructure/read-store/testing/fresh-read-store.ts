@@ -14,9 +14,10 @@ export interface FreshReadStore {
 
 /**
  * A read store of its own for one test file: SQLite in a temp dir, or, when DATABASE_URL is set (CI's PostgreSQL
- * pass), a fresh schema dropped on dispose. `databaseUrl` overrides the environment (benches).
+ * pass), a fresh schema dropped on dispose. `databaseUrl` overrides the environment (benches): a URL for
+ * PostgreSQL, null for SQLite.
  */
-export async function freshReadStore(databaseUrl: string | undefined = process.env.DATABASE_URL): Promise<FreshReadStore> {
+export async function freshReadStore(databaseUrl: string | null = process.env.DATABASE_URL ?? null): Promise<FreshReadStore> {
   if (databaseUrl) {
     const schema = `rs_${randomBytes(6).toString('hex')}`;
     const store = new ReadStore(await openReadStore({ dialect: 'postgres', url: databaseUrl, schema, poolSize: 4 }));
