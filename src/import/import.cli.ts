@@ -64,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return EXIT.error;
   }
-  const file = path.resolve(args.file);
+  // `npm run import -- FILE` runs in the package root; a relative FILE means relative to where the user typed it.
+  const base = process.env.npm_lifecycle_event === 'import' ? (process.env.INIT_CWD ?? process.cwd()) : process.cwd();
+  const file = path.resolve(base, args.file);
   try {
     if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
     fs.accessSync(file, fs.constants.R_OK);
