@@ -79,6 +79,9 @@ describe('read side over HTTP', () => {
       expect(body).toMatchObject({ controller: null, sourceEventIds: [] });
       const now = await query(`/territory/places/${hama}/history?asAt=${encodeURIComponent(new Date().toISOString())}`);
       expect(now.body).toHaveLength(2);
+      const everything = await query(`/territory/places/${hama}/history?asAt=18446744073709551615`);
+      expect(everything.status).toBe(200);
+      expect(everything.body).toHaveLength(2);
     });
 
     it('GET /territory/control and control.geojson list every place, filtered by faction', async () => {

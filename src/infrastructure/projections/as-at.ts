@@ -6,13 +6,17 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
  */
 export type AsAt = { kind: 'position'; position: bigint } | { kind: 'time'; recordedAt: string };
 
+const MAX_STORED_POSITION = 0x7fffffffffffffffn;
+
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses an asAt query value; null when it is neither a log position nor an ISO 8601 timestamp. */
 export function parseAsAt(value: string): AsAt | null {
   if (/^\d{1,20}$/.test(value)) {
     const position = BigInt(value);
-    return position <= 0xffffffffffffffffn ? { kind: 'position', position } : null;
+    if (position > 0xffffffffffffffffn) return null;
+    // Read stores keep positions in signed 64-bit columns; anything beyond means "everything recorded".
+    return { kind: 'position', position: position > MAX_STORED_POSITION ? MAX_STORED_POSITION : position };
   }
   if (!ISO_TIMESTAMP.test(value)) return null;
   const time = Date.parse(value);
