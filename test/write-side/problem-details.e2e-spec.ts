@@ -22,6 +22,11 @@ class ThrowingController {
     throw new DomainError(`TEST.${kind.toUpperCase()}`, `a ${kind} error`, kind, [{ field: 'someId', message: 'bad' }]);
   }
 
+  @Get('store-down')
+  storeDown() {
+    throw new (class UnavailableError extends Error {})('14 UNAVAILABLE: No connection established');
+  }
+
   @Get('boom')
   boom() {
     throw new Error('connection string postgres://secret@db');
@@ -122,6 +127,12 @@ describe('problem+json for every failure', () => {
     const text = await response.text();
     expect(text).not.toContain('secret');
     expect(JSON.parse(text)).toMatchObject({ status: 500, title: 'Internal Server Error' });
+  });
+
+  it('503 when the event store is unavailable', async () => {
+    const response = await fetch(`${base}/t/store-down`);
+    expectProblem(response, 503);
+    expect(await response.json()).toMatchObject({ status: 503, code: 'EVENT_STORE.UNAVAILABLE' });
   });
 
   it('404 problem for an unknown route', async () => {

@@ -104,6 +104,16 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; intern
     const code = 'REQUEST.MALFORMED_JSON';
     return { internal: false, problem: { type: typeOf(code), title: title(400), status: 400, detail: `the body is not valid JSON: ${exception.message}`, code } };
   }
+  // The event store's client errors, told apart by class name so that shared/ does not depend on the client.
+  const name = (exception as { constructor?: { name?: string } } | null)?.constructor?.name;
+  if (name === 'UnavailableError' || name === 'DeadlineExceededError' || name === 'NotLeaderError') {
+    const code = 'EVENT_STORE.UNAVAILABLE';
+    return { internal: true, problem: { type: typeOf(code), title: title(503), status: 503, detail: 'the event store is unavailable; retry shortly', code } };
+  }
+  if (name === 'MaxAppendSizeExceededError') {
+    const code = 'EVENT_STORE.APPEND_TOO_LARGE';
+    return { internal: false, problem: { type: typeOf(code), title: title(413), status: 413, detail: 'the events this command produces exceed the event store\'s append size limit', code } };
+  }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return { internal: false, problem: { type: 'about:blank', title: title(error.statusCode), status: error.statusCode, detail: String(error.message ?? title(error.statusCode)) } };
   }
