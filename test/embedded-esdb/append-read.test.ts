@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   BACKWARDS,
   EventStoreDBClient,
@@ -216,6 +217,27 @@ describe('optimistic concurrency', () => {
       }
     }
     expect(await collect(writers[0].readStream(stream))).toHaveLength(16);
+  });
+});
+
+describe('group commit', () => {
+  test('concurrent appends from several clients share transactions (fewer commits than appends), each answered once', async () => {
+    const { EventStorage } = await import('../../src/infrastructure/embedded-esdb/storage.js');
+    const clients = Array.from({ length: 4 }, () => h.client());
+    await Promise.all(clients.map((c) => c.appendToStream(streamName('warm'), [event()])));
+    const commit = jest.spyOn(EventStorage.prototype, 'commit');
+    try {
+      const streams = Array.from({ length: 32 }, () => streamName('group'));
+      const results = await Promise.all(
+        streams.map((stream, i) => clients[i % clients.length].appendToStream(stream, [event()], { expectedRevision: 'no_stream' })),
+      );
+      expect(results.every((r) => r.success && r.nextExpectedRevision === 0n)).toBe(true);
+      expect(new Set(results.map((r) => r.position!.commit)).size).toBe(32);
+      expect(commit.mock.calls.length).toBeGreaterThan(0);
+      expect(commit.mock.calls.length).toBeLessThanOrEqual(16);
+    } finally {
+      commit.mockRestore();
+    }
   });
 });
 
