@@ -35,7 +35,10 @@ describe('OpenAPI document of the admin commands', () => {
 
   it('documents the shared shapes and the length limits', () => {
     const schemas = document.components.schemas;
-    expect(schemas.SeizeCityRequestDto.required).toEqual(expect.arrayContaining(['placeId', 'factionId', 'occurred', 'sources']));
+    expect(schemas.SeizeCityRequestDto.required).toEqual(expect.arrayContaining(['factionId', 'occurred', 'sources']));
+    // The path id may be left out of the HTTP body.
+    expect(schemas.SeizeCityRequestDto.required).not.toContain('placeId');
+    expect(schemas.LeaveOfficeRequestDto.required).not.toContain('officeId');
     expect(schemas.SeizeCityRequestDto.properties.factionId).toMatchObject({ maxLength: 80, pattern: expect.any(String) });
     expect(schemas.IssueStatementRequestDto.properties.quote).toMatchObject({ maxLength: 5000 });
     expect(schemas.OccurredDto.properties.precision.enum).toEqual(['day', 'month', 'year']);

@@ -56,6 +56,11 @@ describe('validateDto', () => {
     expect(fieldsOf({ placeId: 'p', name: 'P', country: 'S', coordinates: { lat: 95, lon: 36 } }, RegisterPlaceRequestDto)).toEqual(['coordinates.lat']);
   });
 
+  it('requires the path id when validating without a path (an import line)', () => {
+    const { placeId: _omitted, ...line } = seizure();
+    expect(fieldsOf(line)).toEqual(['placeId']);
+  });
+
   it('checks slugs', () => {
     expect(fieldsOf({ ...seizure(), factionId: 'Bad Slug' })).toEqual(['factionId']);
     expect(fieldsOf({ ...seizure(), factionId: 'a--b' })).toEqual(['factionId']);

@@ -50,8 +50,16 @@ export function IsSlug(): PropertyDecorator {
   );
 }
 
-export function slugProperty(description: string, example: string, required = true): PropertyDecorator {
+/**
+ * A slug id field. `required: 'path'` marks the id that is also in the URL: optional in the HTTP body (OpenAPI),
+ * yet required once the path is merged in, and in an import line.
+ */
+export function slugProperty(description: string, example: string, required: boolean | 'path' = true): PropertyDecorator {
   const options = { description: `${description} Slug \`^[a-z0-9]+(-[a-z0-9]+)*$\`, at most ${SLUG_MAX_LENGTH} characters.`, example, pattern: SLUG_PATTERN.source, maxLength: SLUG_MAX_LENGTH };
+  if (required === 'path') {
+    const path = { ...options, description: `${options.description} May be left out of the HTTP body (it is in the path); required in an import line.` };
+    return applyDecorators(ApiPropertyOptional(path), IsDefined(), IsSlug());
+  }
   return required
     ? applyDecorators(ApiProperty(options), IsDefined(), IsSlug())
     : applyDecorators(ApiPropertyOptional(options), IsOptional(), IsSlug());

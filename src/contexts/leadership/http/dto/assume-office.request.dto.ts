@@ -11,7 +11,7 @@ import {
 import type { Confidence } from '../../../../shared/domain/facts.js';
 
 export class AssumeOfficeRequestDto {
-  @slugProperty('The established office (may be omitted in the body: it is in the path).', 'president-of-syria')
+  @slugProperty('The established office.', 'president-of-syria', 'path')
   officeId!: string;
 
   @slugProperty('The registered person who took office.', 'bashar-al-assad')

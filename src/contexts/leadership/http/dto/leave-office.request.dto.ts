@@ -12,7 +12,7 @@ import type { Confidence } from '../../../../shared/domain/facts.js';
 import { LEAVE_REASONS, type LeaveReason } from '../../domain/leadership.events.js';
 
 export class LeaveOfficeRequestDto {
-  @slugProperty('The office (may be omitted in the body: it is in the path).', 'president-of-syria')
+  @slugProperty('The office.', 'president-of-syria', 'path')
   officeId!: string;
 
   @slugProperty('The person leaving; must hold the office (an open term in the office stream).', 'bashar-al-assad')

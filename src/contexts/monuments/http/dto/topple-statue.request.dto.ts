@@ -11,7 +11,7 @@ import {
 import type { Confidence } from '../../../../shared/domain/facts.js';
 
 export class ToppleStatueRequestDto {
-  @slugProperty('The statue id, chosen by the editor (may be omitted in the body: it is in the path).', 'hafez-al-assad-statue-hama')
+  @slugProperty('The statue id, chosen by the editor.', 'hafez-al-assad-statue-hama', 'path')
   statueId!: string;
 
   @slugProperty('The registered place where the statue stood.', 'hama')

@@ -11,7 +11,7 @@ import {
 import type { Confidence } from '../../../../shared/domain/facts.js';
 
 export class SeizeCityRequestDto {
-  @slugProperty('The registered place that was seized (may be omitted in the body: it is in the path).', 'hama')
+  @slugProperty('The registered place that was seized.', 'hama', 'path')
   placeId!: string;
 
   @slugProperty('The registered faction that took control.', 'hts')
