@@ -3,7 +3,6 @@ import type { ExpectedRevision } from './event-log.js';
 import {
   AllStreamPosition,
   Any,
-  Empty,
   GoogleEmpty,
   ReadResp,
   type ReadRespT,
@@ -11,11 +10,10 @@ import {
   Status,
   StreamIdentifier,
   type StreamIdentifierT,
-  UUID,
   type UUIDT,
 } from './proto.js';
 import { encodeEventResponse } from './wire-encoding.js';
-import { type ProposedEvent, type StoredEvent, TOMBSTONE_REVISION, TOMBSTONE_WIRE_REVISION } from './storage.js';
+import type { ProposedEvent, StoredEvent } from './storage.js';
 
 /** Builders and parsers of wire messages; every message is built from the generated classes (see proto.ts). */
 
@@ -46,16 +44,6 @@ export function uuidString(uuid: UUIDT | undefined): string | undefined {
   }
   const text = uuid.getString().toLowerCase();
   return UUID_PATTERN.test(text) ? text : undefined;
-}
-
-export function uuid(id: string): UUIDT {
-  const message = new UUID();
-  message.setString(id);
-  return message;
-}
-
-export function wireRevision(revision: number): string {
-  return revision === TOMBSTONE_REVISION ? TOMBSTONE_WIRE_REVISION : String(revision);
 }
 
 /** Parse a uint64 decimal string, clamped to what a JS number can count exactly. */
@@ -255,4 +243,3 @@ export function parseProposal(message: ProposedMessageLike): ParsedProposal {
   };
 }
 
-export { Empty };

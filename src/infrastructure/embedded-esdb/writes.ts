@@ -27,7 +27,6 @@ import {
   type AppendReqT,
   AppendResp,
   type AppendRespT,
-  BatchAppendReq,
   type BatchAppendReqT,
   BatchAppendResp,
   type BatchAppendRespT,
@@ -376,4 +375,3 @@ function outcomeFailure(stream: string, outcome: Exclude<WriteOutcome, { ok: tru
   }
 }
 
-export { BatchAppendReq };
