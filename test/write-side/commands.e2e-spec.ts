@@ -1,3 +1,5 @@
+import { type EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { EVENT_STORE_CLIENT } from '../../src/infrastructure/event-store/event-store.module.js';
 import { Clock } from '../../src/shared/domain/clock.js';
 import type { TestApp } from '../support/test-app.js';
 import { day, EDITOR, freshId, post, readStream, sources, startApp, world } from './support.js';
@@ -161,6 +163,18 @@ describe('facts', () => {
       ['OfficeAssumed', expect.objectContaining({ acting: true })],
       ['OfficeLeft', body],
     ]);
+  });
+});
+
+describe('retracted facts (FactRetracted appended to the stream, as RetractFact will)', () => {
+  it('a retracted term of office cannot be left, and its holder may take office again', async () => {
+    const ids = await world(app);
+    const assumed = await post(app, `/admin/offices/${ids.office}/terms`, { personId: ids.president, occurred: day('2000-07-17'), sources });
+    const client = app.app.get<EventStoreDBClient>(EVENT_STORE_CLIENT);
+    await client.appendToStream(`office-${ids.office}`, jsonEvent({ type: 'FactRetracted', data: { eventId: assumed.body.eventIds[0], reason: 'hoax', notice: 'Withdrawn.' } }));
+    const leave = await post(app, `/admin/offices/${ids.office}/departures`, { personId: ids.president, reason: 'ousted', occurred: day('2024-12-08'), sources });
+    expectConflict(leave, 'LEADERSHIP.NOT_HOLDING_OFFICE', 'personId');
+    expectCreated(await post(app, `/admin/offices/${ids.office}/terms`, { personId: ids.president, occurred: day('2000-07-18'), sources }), `office-${ids.office}`, '3');
   });
 });
 

@@ -77,4 +77,24 @@ describe('office decider', () => {
     it('requires sources', () =>
       spec.given([established, assumed('p')]).when({ ...leave('p'), data: { ...leave('p').data, sources: [] } }).thenThrows('LEADERSHIP.SOURCES_REQUIRED'));
   });
+
+  describe('corrections and retractions of terms', () => {
+    const withId = <E extends object>(event: E, id: string) => ({ ...event, id });
+    const retracted = (eventId: string) => ({ type: 'FactRetracted' as const, data: { eventId, reason: 'wrong', notice: 'Withdrawn.' } });
+
+    it('a retracted assumption leaves no term to leave', () =>
+      spec.given([established, withId(assumed('p'), 'e1'), retracted('e1')]).when(leave('p')).thenThrows('LEADERSHIP.NOT_HOLDING_OFFICE'));
+
+    it('a retracted departure leaves the term open', () =>
+      spec.given([established, withId(assumed('p'), 'e1'), withId(left('p'), 'e2'), retracted('e2')]).when(leave('p')).then([left('p')]));
+
+    it('a corrected holder holds the term instead', () => {
+      const corrected = { type: 'FactCorrected' as const, data: { eventId: 'e1', changes: { personId: 'q' }, reason: 'misidentified', notice: 'Corrected.' } };
+      spec.given([established, withId(assumed('p'), 'e1'), corrected]).when(leave('q')).then([left('q')]);
+      spec.given([established, withId(assumed('p'), 'e1'), corrected]).when(leave('p')).thenThrows('LEADERSHIP.NOT_HOLDING_OFFICE');
+    });
+
+    it('a retraction of another event changes nothing', () =>
+      spec.given([established, withId(assumed('p'), 'e1'), retracted('other')]).when(leave('p')).then([left('p')]));
+  });
 });

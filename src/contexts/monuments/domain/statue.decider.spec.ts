@@ -28,4 +28,10 @@ describe('statue decider', () => {
 
   it('rejects a year-precision date written as a day', () =>
     spec.given([]).when(topple({ occurred: { date: '2024-12-01', precision: 'year' } })).thenThrows('MONUMENTS.INVALID_OCCURRED'));
+
+  it('a statue whose toppling was retracted can be toppled', () =>
+    spec
+      .given([{ type: 'StatueToppled', data: topple().data, id: 'e1' }, { type: 'FactRetracted', data: { eventId: 'e1', reason: 'hoax', notice: 'Withdrawn.' } }])
+      .when(topple())
+      .then([{ type: 'StatueToppled', data: topple().data }]));
 });

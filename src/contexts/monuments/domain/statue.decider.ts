@@ -1,22 +1,33 @@
+import type { FactRetracted } from '../../../shared/domain/corrections.events.js';
 import type { Decider } from '../../../shared/domain/decider.js';
 import { illegalState } from '../../../shared/domain/domain-error.js';
 import { assertFact, cleanSources, defined } from '../../../shared/domain/fact-rules.js';
 import type { StatueCommand } from './monuments.commands.js';
 import type { StatueEvent } from './monuments.events.js';
 
-/** The `statue-<statueId>` stream: a statue is toppled once (a second report is a correction, not a new fact). */
+/**
+ * The `statue-<statueId>` stream: a statue is toppled once (a second report is a correction, not a new fact),
+ * unless the toppling was retracted.
+ */
 export interface StatueState {
-  toppled: boolean;
+  /** Ids of the StatueToppled events not retracted ('' when read without ids). */
+  topplings: string[];
 }
 
-export const statueDecider: Decider<StatueCommand, StatueEvent, StatueState> = {
-  initialState: () => ({ toppled: false }),
+export type StatueStreamEvent = (StatueEvent | FactRetracted) & { id?: string };
 
-  evolve: (state, event) => (event.type === 'StatueToppled' ? { toppled: true } : state),
+export const statueDecider: Decider<StatueCommand, StatueStreamEvent, StatueState> = {
+  initialState: () => ({ topplings: [] }),
+
+  evolve(state, event) {
+    if (event.type === 'StatueToppled') return { topplings: [...state.topplings, event.id ?? ''] };
+    if (event.type === 'FactRetracted') return { topplings: state.topplings.filter((id) => id !== event.data.eventId) };
+    return state;
+  },
 
   decide(command, state) {
     const { statueId, placeId, depictsPersonId, toppledByFactionId, occurred, sources, confidence, description } = command.data;
-    if (state.toppled) {
+    if (state.topplings.length > 0) {
       throw illegalState('MONUMENTS.STATUE_ALREADY_TOPPLED', `statue ${statueId} is already recorded as toppled`, 'statueId');
     }
     assertFact(command.data, 'MONUMENTS');
