@@ -36,6 +36,17 @@ describe('soft delete', () => {
     expect(read.map((e) => [e.event!.type, e.event!.revision])).toEqual([['C', 2n]]);
   });
 
+  test('new metadata on a soft-deleted stream undeletes it without showing the old events', async () => {
+    const client = h.client();
+    const stream = streamName();
+    await client.appendToStream(stream, [event('Old1'), event('Old2')]);
+    await client.deleteStream(stream);
+    await client.setStreamMetadata(stream, { maxCount: 10 });
+    // Not deleted any more: appends continue the revisions, the old events stay hidden.
+    await client.appendToStream(stream, [event('New')], { expectedRevision: 'stream_exists' });
+    expect((await collect(client.readStream(stream))).map((e) => [e.event!.type, e.event!.revision])).toEqual([['New', 2n]]);
+  });
+
   test('deleting a stream that never existed is a wrong expected version, even with any', async () => {
     const client = h.client();
     const stream = streamName();
@@ -87,6 +98,20 @@ describe('tombstone', () => {
     const tail = await collect(client.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 50 }));
     const record = tail.find((e) => e.event?.streamId === stream && e.event.type === '$streamDeleted');
     expect(record?.event?.revision).toBe(9223372036854775807n);
+  });
+
+  test('a wrong expected revision on tombstone carries the stream name and numeric versions', async () => {
+    const client = h.client();
+    const stream = streamName();
+    await client.appendToStream(stream, [event(), event()]);
+    await expect(client.tombstoneStream(stream, { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+      constructor: WrongExpectedVersionError,
+      streamName: stream,
+      expectedVersion: -1n,
+      actualVersion: 1n,
+    });
+    await expect(client.tombstoneStream(stream, { expectedRevision: 5n })).rejects.toMatchObject({ expectedVersion: 5n, actualVersion: 1n });
+    await expect(client.tombstoneStream(stream, { expectedRevision: 1n })).resolves.toBeDefined();
   });
 
   test('a name can be tombstoned before it is used', async () => {

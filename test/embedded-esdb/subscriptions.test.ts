@@ -197,6 +197,16 @@ describe('subscribeToAll', () => {
     expect(checkpoints[1].commit).toBe(start.position!.commit + 20n);
     expect(checkpoints[2].commit).toBe(start.position!.commit + 25n);
     expect(eventsOf(seen)).toHaveLength(0);
+
+    // Resuming from a checkpoint re-delivers nothing already examined: only what follows it.
+    await client.appendToStream(stream, [event('Wanted')]);
+    const resumed = client.subscribeToAll({ fromPosition: checkpoints[1], filter: streamNameFilter({ prefixes: [stream] }) });
+    const seenResumed = record(resumed);
+    await until(() => seenResumed.some((s) => s.kind === 'caughtUp'));
+    await resumed.unsubscribe();
+    const types = eventsOf(seenResumed).map((e) => e.event!.type);
+    expect(types).toEqual(['Noise', 'Noise', 'Noise', 'Noise', 'Noise', 'Wanted']);
+    expect(eventsOf(seenResumed)[0].event!.position!.commit).toBe(checkpoints[1].commit + 1n);
   });
 
   test('a paused reader falls back to storage and still gets every event once, in order, with one caughtUp', async () => {
