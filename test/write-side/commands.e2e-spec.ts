@@ -112,6 +112,19 @@ describe('facts', () => {
     expectCreated(earlier, `city-${ids.place}`, '2');
   });
 
+  it('optional fields sent as null are treated as not given', async () => {
+    const ids = await world(app);
+    const body = { factionId: ids.hts, fromFactionId: null, occurred: day('2024-12-05'), sources, confidence: null, summary: null };
+    const seized = await post(app, `/admin/places/${ids.place}/seizures`, body);
+    expectCreated(seized, `city-${ids.place}`, '1');
+    const statueId = freshId('statue');
+    const topple = { placeId: ids.place, depictsPersonId: null, toppledByFactionId: null, occurred: day('2024-12-06'), sources };
+    expectCreated(await post(app, `/admin/statues/${statueId}/toppling`, topple), `statue-${statueId}`, '0');
+    const events = await readStream(app, `city-${ids.place}`);
+    expect(events[1].data).toEqual({ placeId: ids.place, factionId: ids.hts, occurred: day('2024-12-05'), sources });
+    expect((await readStream(app, `statue-${statueId}`))[0].data).toEqual({ statueId, placeId: ids.place, occurred: day('2024-12-06'), sources });
+  });
+
   it('concurrent SeizeCity commands without If-Match all land (re-read and decide again)', async () => {
     const ids = await world(app);
     const responses = await Promise.all(

@@ -47,7 +47,8 @@ export class ReferenceChecker {
   }
 
   async assertRegistered(references: Reference[]): Promise<void> {
-    const given = references.filter((reference): reference is Reference & { id: string } => reference.id !== undefined);
+    // JSON clients send null for "not given"; validation lets it through as absent.
+    const given = references.filter((reference): reference is Reference & { id: string } => typeof reference.id === 'string');
     const found = await Promise.all(given.map((reference) => this.exists(reference.kind, reference.id)));
     const missing = given.filter((_, i) => !found[i]);
     if (missing.length === 0) return;

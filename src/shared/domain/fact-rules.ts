@@ -17,7 +17,7 @@ export function assertFact(fact: { occurred: Occurred; sources: Source[]; confid
       throw validationError(`${code}.SOURCE_INCOMPLETE`, `sources[${index}].outlet`, 'a source needs an outlet or a url');
     }
   });
-  if (fact.confidence !== undefined && !CONFIDENCES.includes(fact.confidence)) {
+  if (fact.confidence !== undefined && fact.confidence !== null && !CONFIDENCES.includes(fact.confidence)) {
     throw validationError(`${code}.INVALID_CONFIDENCE`, 'confidence', `confidence must be one of ${CONFIDENCES.join(', ')}`);
   }
 }
