@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'event-store': () => import('./event-store.bench.js'),
   'projection-replay': () => import('./projection-replay.bench.js'),
+  http: () => import('./http.bench.js'),
 };
 
 async function main(): Promise<void> {

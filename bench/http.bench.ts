@@ -1,0 +1,168 @@
+/**
+ * Issue 4 benchmarks, on the real app (embedded store, SQLite read models) in this process, with autocannon firing
+ * from its own worker thread:
+ *  - import: lines/s for a ~50,000-line file, and the re-run (which must append nothing);
+ *  - commands/s from 16 concurrent HTTP clients (each command loads its stream and appends with an expected
+ *    revision) beside a NestJS endpoint that does no work on the same server and adapter; target >= 0.25x, p99 < 20 ms;
+ *  - "who controlled place X on date D" over HTTP beside the same do-nothing GET; target >= 0.6x.
+ * Prints; never asserts. BENCH_SECONDS (default 10) and BENCH_IMPORT_LINES (default 50000) scale it.
+ */
+import 'reflect-metadata';
+import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
+import autocannon from 'autocannon';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { EVENT_STORE_CLIENT } from '../src/infrastructure/event-store/event-store.module.js';
+import { ProjectionRunner } from '../src/infrastructure/projections/projection-runner.js';
+import { ImportService } from '../src/import/import.service.js';
+import { buildMessyDataset } from '../test/support/messy-dataset.js';
+
+@Controller('bench')
+class NoopController {
+  @Get('noop')
+  get(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Post('noop')
+  post(@Body() _body: unknown): { ok: true } {
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [NoopController] })
+class NoopModule {}
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? 50_000);
+const PLACES = Number(process.env.BENCH_PLACES ?? 500);
+const EDITOR_KEY = 'dev-editor-key';
+const loadDir = path.resolve(process.cwd(), 'bench/load');
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function fire(url: string, setupRequest: string, extra: Partial<autocannon.Options> = {}): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        connections: 16,
+        duration: SECONDS,
+        workers: 1,
+        headers: { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY },
+        requests: [{ setupRequest }],
+        ...extra,
+      } as autocannon.Options,
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          non2xx: result.non2xx,
+          errors: result.errors,
+        });
+      },
+    );
+  });
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const line = (label: string, r: LoadResult) =>
+  console.log(`  ${label.padEnd(44)} ${fmt(r.rps).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
+
+async function headPosition(client: EventStoreDBClient): Promise<bigint> {
+  for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+    return resolved.event?.position?.commit ?? 0n;
+  }
+  return 0n;
+}
+
+async function importBench(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-bench-import-'));
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, SEED: 'false', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', EVENTSTORE_URL: undefined, DATABASE_URL: undefined });
+  // Scale the messy dataset until it has about IMPORT_LINES lines.
+  let places = Math.max(10, Math.round(IMPORT_LINES / 3.6));
+  let dataset = buildMessyDataset({ seed: 7, places, offices: 40 });
+  places = Math.max(10, Math.round((places * IMPORT_LINES) / dataset.lines.length));
+  dataset = buildMessyDataset({ seed: 7, places, offices: 40 });
+  const file = path.join(dataDir, 'bench-import.ndjson');
+  fs.writeFileSync(file, dataset.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+
+  const app = await createApp(config);
+  await app.init();
+  try {
+    const importer = app.get(ImportService);
+    const client = app.get<EventStoreDBClient>(EVENT_STORE_CLIENT);
+    const first = await importer.importFile(file);
+    const head = await headPosition(client);
+    const again = await importer.importFile(file);
+    const headAfter = await headPosition(client);
+    console.log(`import of ${fmt(first.total)} lines (messy dataset: ${fmt(places)} places, 40 offices)`);
+    console.log(`  first run   ${fmt((first.total / first.durationMs) * 1000).padStart(8)} lines/s   (${(first.durationMs / 1000).toFixed(1)} s, ${first.imported} imported, ${first.rejected.length} rejected)`);
+    console.log(`  re-run      ${fmt((again.total / again.durationMs) * 1000).padStart(8)} lines/s   (${again.unchanged} unchanged, ${again.imported} imported; log head ${head} -> ${headAfter}: ${headAfter === head ? 'nothing appended' : 'APPENDED'})`);
+  } finally {
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function httpBench(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-bench-http-'));
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, SEED: 'false', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', EVENTSTORE_URL: undefined, DATABASE_URL: undefined, RATE_LIMIT_PER_MINUTE: '100000000' });
+  const app = await createApp(config, [NoopModule]);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  process.env.BENCH_PLACES = String(PLACES);
+  try {
+    const setup = [
+      ...['bench-a', 'bench-b', 'bench-c', 'bench-d'].map((factionId) => ({ type: 'RegisterFaction', factionId, name: factionId })),
+      ...Array.from({ length: PLACES }, (_, i) => ({ type: 'RegisterPlace', placeId: `bench-place-${i}`, name: `Bench ${i}`, country: 'Syria' })),
+    ];
+    await app.get(ImportService).importText(setup.map((l) => JSON.stringify(l)).join('\n'), 'bench-setup');
+
+    const noopPost = await fire(url, path.join(loadDir, 'noop-post.cjs'));
+    const commands = await fire(url, path.join(loadDir, 'seize-city.cjs'));
+    const runner = app.get(ProjectionRunner);
+    await runner.waitForHead({ timeoutMs: 120_000 });
+    const noopGet = await fire(url, path.join(loadDir, 'noop-get.cjs'));
+    const queries = await fire(url, path.join(loadDir, 'control-query.cjs'));
+
+    console.log(`HTTP, 16 concurrent clients, ${SECONDS} s each, Fastify adapter, embedded store + SQLite`);
+    line('do-nothing POST /bench/noop', noopPost);
+    line('SeizeCity POST (load stream, decide, append)', commands);
+    console.log(`  ratio commands / do-nothing: ${(commands.rps / noopPost.rps).toFixed(3)}x (target >= 0.25x; p99 ${commands.p99} ms, target < 20 ms)`);
+    line('do-nothing GET /bench/noop', noopGet);
+    line('who controlled X on D (GET control?asOf)', queries);
+    console.log(`  ratio query / do-nothing: ${(queries.rps / noopGet.rps).toFixed(3)}x (target >= 0.6x)`);
+  } finally {
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  await importBench();
+  await httpBench();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  run().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
