@@ -120,6 +120,15 @@ describe('handleCommand', () => {
     expect(await eventsOf(stream)).toHaveLength(5);
   });
 
+  it('two concurrent deliveries of one keyed command with If-Match append once and both get the first result', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    const options = { context: context({ idempotencyKey: 'twice', expectedRevision: 0n }), clock };
+    const [a, b] = await Promise.all([handleCommand(client, stream, counter, count(), options), handleCommand(client, stream, counter, count(), options)]);
+    expect(a).toEqual(b);
+    expect(await eventsOf(stream)).toHaveLength(2);
+  });
+
   it('the same Idempotency-Key on another stream gets other event ids', () => {
     expect(idempotentEventId('counter-a', 'k', 0)).not.toBe(idempotentEventId('counter-b', 'k', 0));
     expect(idempotentEventId('counter-a', 'k', 0)).toBe(idempotentEventId('counter-a', 'k', 0));

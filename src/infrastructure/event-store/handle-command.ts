@@ -124,7 +124,9 @@ export async function handleCommand<Command extends { type: string }, Event exte
       };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
-      if (expectedRevision !== undefined) {
+      // With a key, the next read tells a concurrent duplicate of this very command (its first result) from a
+      // stale If-Match (412 there).
+      if (expectedRevision !== undefined && idempotencyKey === undefined) {
         throw concurrencyError(streamName, expectedRevision, typeof error.actualVersion === 'bigint' ? error.actualVersion : null);
       }
       if (attempt >= MAX_ATTEMPTS) {
