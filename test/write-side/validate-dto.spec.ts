@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { SeizeCityRequestDto } from '../../contexts/territory/http/dto/seize-city.request.dto.js';
-import { RegisterPlaceRequestDto } from '../../contexts/territory/http/dto/register-place.request.dto.js';
-import { AssumeOfficeRequestDto } from '../../contexts/leadership/http/dto/assume-office.request.dto.js';
-import { validateDto } from './validation.js';
+import { SeizeCityRequestDto } from '../../src/contexts/territory/http/dto/seize-city.request.dto.js';
+import { RegisterPlaceRequestDto } from '../../src/contexts/territory/http/dto/register-place.request.dto.js';
+import { AssumeOfficeRequestDto } from '../../src/contexts/leadership/http/dto/assume-office.request.dto.js';
+import { validateDto } from '../../src/shared/http/validation.js';
 
 const seizure = () => ({
   placeId: 'hama',
