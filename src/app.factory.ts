@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -15,7 +16,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export async function createApp(config: AppConfig, extraModules: Type[] = []): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, extraModules),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // Request ids are causation ids in event metadata: unique across restarts, not Fastify's per-boot counter.
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID() }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
