@@ -46,3 +46,13 @@ export function occurredStart(occurred: Occurred): string {
   if (occurred.precision === 'month') return `${occurred.date}-01`;
   return occurred.date;
 }
+
+/** The last day a valid time covers (`2024-02` → `2024-02-29`): a term ending "in 2000" may end on any day of it. */
+export function occurredEnd(occurred: Occurred): string {
+  if (occurred.precision === 'year') return `${occurred.date}-12-31`;
+  if (occurred.precision === 'month') {
+    const [year, month] = occurred.date.split('-').map(Number);
+    return `${occurred.date}-${String(daysInMonth(year, month)).padStart(2, '0')}`;
+  }
+  return occurred.date;
+}

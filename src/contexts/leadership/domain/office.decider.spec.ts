@@ -40,8 +40,31 @@ describe('office decider', () => {
     it('records an acting term', () =>
       spec.given([established]).when(assume('x', '2024-12-08', true)).then([assumed('x', '2024-12-08', true)]));
 
-    it('allows a successor before the predecessor is recorded as leaving', () =>
-      spec.given([established, assumed('hafez-al-assad', '1971-03-14')]).when(assume('bashar-al-assad')).then([assumed('bashar-al-assad')]));
+    it('refuses a successor while the predecessor\'s term is not ended, naming that open term', () =>
+      spec.given([established, assumed('hafez-al-assad', '1971-03-14')]).when(assume('bashar-al-assad')).thenThrows('LEADERSHIP.TERM_OVERLAPS', (e) => {
+        expect(e.kind).toBe('illegal-state');
+        expect(e.errors[0].field).toBe('occurred');
+        expect(e.message).toContain('hafez-al-assad');
+        expect(e.message).toContain('1971-03-14');
+        expect(e.extra.conflictingTerm).toMatchObject({ personId: 'hafez-al-assad', start: { date: '1971-03-14', precision: 'day' }, end: null });
+      }));
+
+    it('allows the successor once the predecessor left, on the same day or later', () => {
+      spec.given([established, assumed('hafez-al-assad', '1971-03-14'), left('hafez-al-assad', '2000-06-10')]).when(assume('bashar-al-assad', '2000-06-10')).then([assumed('bashar-al-assad', '2000-06-10')]);
+      spec.given([established, assumed('hafez-al-assad', '1971-03-14'), left('hafez-al-assad', '2000-06-10')]).when(assume('bashar-al-assad')).then([assumed('bashar-al-assad')]);
+    });
+
+    it('refuses a term starting inside an ended term of someone else', () =>
+      spec.given([established, assumed('hafez-al-assad', '1971-03-14'), left('hafez-al-assad', '2000-06-10')]).when(assume('bashar-al-assad', '1999-01-01')).thenThrows('LEADERSHIP.TERM_OVERLAPS', (e) =>
+        expect(e.extra.conflictingTerm).toMatchObject({ personId: 'hafez-al-assad', end: { date: '2000-06-10', precision: 'day' } })));
+
+    it('accepts an earlier term reported late (it starts before the open one)', () =>
+      spec.given([established, assumed('bashar-al-assad', '2000-07-17')]).when(assume('hafez-al-assad', '1971-03-14')).then([assumed('hafez-al-assad', '1971-03-14')]));
+
+    it('lets acting terms overlap a full term, and a full term start during an acting one', () => {
+      spec.given([established, assumed('bashar-al-assad', '2000-07-17')]).when(assume('interim', '2024-12-08', true)).then([assumed('interim', '2024-12-08', true)]);
+      spec.given([established, assumed('interim', '2000-06-10', true)]).when(assume('bashar-al-assad')).then([assumed('bashar-al-assad')]);
+    });
 
     it('allows a new term after the previous one ended', () =>
       spec.given([established, assumed('p'), left('p')]).when(assume('p', '2025-01-01')).then([assumed('p', '2025-01-01')]));
@@ -73,6 +96,27 @@ describe('office decider', () => {
       spec.given([established, assumed('p'), left('p')]).when(leave('p')).thenThrows('LEADERSHIP.NOT_HOLDING_OFFICE'));
 
     it('rejects an office that is not established', () => spec.given([]).when(leave('p')).thenThrows('LEADERSHIP.UNKNOWN_OFFICE'));
+
+    it('rejects a term that ends before it starts, naming occurred', () =>
+      spec.given([established, assumed('p', '2000-07-17')]).when(leave('p', '2000-07-16')).thenThrows('LEADERSHIP.TERM_ENDS_BEFORE_START', (e) => {
+        expect(e.kind).toBe('validation');
+        expect(e.errors).toEqual([{ field: 'occurred', message: expect.stringContaining('2000-07-17') }]);
+      }));
+
+    it('allows a one-day term, and an end whose coarse date covers the start', () => {
+      spec.given([established, assumed('p', '2000-07-17')]).when(leave('p', '2000-07-17')).then([left('p', '2000-07-17')]);
+      const inJuly = { ...leave('p'), data: { ...leave('p').data, occurred: { date: '2000-07', precision: 'month' as const } } };
+      spec.given([established, assumed('p', '2000-07-17')]).when(inJuly).then([{ type: 'OfficeLeft', data: inJuly.data }]);
+    });
+
+    it('refuses an end after a later term of someone else started (the terms would overlap)', () =>
+      spec
+        .given([established, assumed('bashar-al-assad', '2000-07-17'), assumed('hafez-al-assad', '1971-03-14')])
+        .when(leave('hafez-al-assad', '2000-08-01'))
+        .thenThrows('LEADERSHIP.TERM_OVERLAPS', (e) => expect(e.extra.conflictingTerm).toMatchObject({ personId: 'bashar-al-assad' })));
+
+    it('accepts the late-reported earlier term ending before the later one starts', () =>
+      spec.given([established, assumed('bashar-al-assad', '2000-07-17'), assumed('hafez-al-assad', '1971-03-14')]).when(leave('hafez-al-assad', '2000-06-10')).then([left('hafez-al-assad', '2000-06-10')]));
 
     it('requires sources', () =>
       spec.given([established, assumed('p')]).when({ ...leave('p'), data: { ...leave('p').data, sources: [] } }).thenThrows('LEADERSHIP.SOURCES_REQUIRED'));
