@@ -4,6 +4,9 @@
  */
 export interface FactCorrectedData {
   eventId: string;
+  /** The type of the amended event (CitySeized, ...), so a reader need not look it up. */
+  factType?: string;
+  /** Only the fields that change, with their new values; null removes an optional field. */
   changes: Record<string, unknown>;
   reason: string;
   notice: string;
@@ -11,6 +14,7 @@ export interface FactCorrectedData {
 
 export interface FactRetractedData {
   eventId: string;
+  factType?: string;
   reason: string;
   notice: string;
 }

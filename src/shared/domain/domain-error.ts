@@ -1,9 +1,9 @@
 /**
  * Every rule a decider enforces fails with a coded DomainError. The HTTP layer maps `kind` to a status in one
- * filter (validation 400, unknown-reference 422, not-found 404, illegal-state 409, concurrency 412); import reports
+ * filter (validation 400, unknown-reference and unprocessable 422, not-found 404, illegal-state 409, concurrency 412); import reports
  * the same error.
  */
-export type DomainErrorKind = 'validation' | 'unknown-reference' | 'not-found' | 'illegal-state' | 'concurrency';
+export type DomainErrorKind = 'validation' | 'unknown-reference' | 'unprocessable' | 'not-found' | 'illegal-state' | 'concurrency';
 
 export interface FieldError {
   field: string;

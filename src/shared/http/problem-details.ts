@@ -16,6 +16,8 @@ export interface ProblemDetails {
 const KIND_STATUS: Record<DomainErrorKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
   'unknown-reference': HttpStatus.UNPROCESSABLE_ENTITY,
+  /** Well-formed but not applicable: an Idempotency-Key reused for another body, a correction aimed at a non-fact. */
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
   'not-found': HttpStatus.NOT_FOUND,
   'illegal-state': HttpStatus.CONFLICT,
   concurrency: HttpStatus.PRECONDITION_FAILED,

@@ -201,3 +201,17 @@ export const officeDecider: Decider<OfficeCommand, OfficeStreamEvent, OfficeStat
     }
   },
 };
+
+/**
+ * A correction or retraction of a term fact must leave the office's rules as valid as they were: it may not make
+ * a term end before it starts (400 on `changes.occurred`) nor make two non-acting terms overlap (409). Problems
+ * already in the stream (recorded before these rules) do not block unrelated amendments.
+ */
+export function keepsOfficeRules(before: OfficeState, after: OfficeState): void {
+  const known = new Set(officeRuleViolations(before));
+  const added = officeRuleViolations(after).filter((violation) => !known.has(violation));
+  if (added.length === 0) return;
+  const endsEarly = added.find((violation) => violation.endsWith('ends before it starts'));
+  if (endsEarly) throw validationError('LEADERSHIP.TERM_ENDS_BEFORE_START', 'changes.occurred', `after this correction ${endsEarly}`);
+  throw illegalState('LEADERSHIP.TERM_OVERLAPS', `after this amendment ${added[0]}: two non-acting terms of one office cannot overlap`, 'eventId');
+}
