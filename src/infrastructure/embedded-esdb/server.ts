@@ -92,6 +92,7 @@ export async function startServer(options: EmbeddedServerOptions): Promise<Runni
       // Answer every write already received, then stop the transport, then close SQLite (checkpoints the WAL).
       await log.drainAndClose();
       hub.closeAll();
+      writes.endBatchCalls();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();

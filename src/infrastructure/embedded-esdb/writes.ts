@@ -70,7 +70,15 @@ function expectedFrom(kase: number, revision: () => string): ExpectedRevision | 
 }
 
 export class WriteService {
+  /** Open BatchAppend calls: the client never ends them, so shutdown does. */
+  private readonly batchCalls = new Set<() => void>();
+
   constructor(private readonly log: EventLog, private readonly limits: WriteLimits) {}
+
+  /** Ends every BatchAppend call (after the writes already received were answered), so the transport can stop. */
+  endBatchCalls(): void {
+    for (const end of [...this.batchCalls]) end();
+  }
 
   // ---- classic Append: options first, then one event per message, answered after the client half-closes ---------
 
@@ -163,21 +171,32 @@ export class WriteService {
     const send = (response: BatchAppendRespT) => {
       if (open) call.write(response);
     };
+    const end = () => {
+      if (open) call.end();
+      open = false;
+      this.batchCalls.delete(shutdown);
+    };
+    // At shutdown, an error status rather than a clean end: the client never half-closes this call, and its
+    // dispose() waits for the call to finish, which a clean end from the server alone never does.
+    const shutdown = () => {
+      if (open) call.emit('error', grpcFailure(status.UNAVAILABLE, 'embedded event store is shutting down'));
+      open = false;
+      this.batchCalls.delete(shutdown);
+    };
+    this.batchCalls.add(shutdown);
     call.on('cancelled', () => {
       open = false;
       pending.clear();
+      this.batchCalls.delete(shutdown);
     });
     call.on('error', () => {
       open = false;
+      this.batchCalls.delete(shutdown);
     });
     call.on('end', () => {
       // The client never half-closes during normal use; answer what is in flight, then finish.
-      const close = () => {
-        if (open) call.end();
-        open = false;
-      };
-      if (pending.size === 0) setImmediate(close);
-      else setTimeout(close, 1000);
+      if (pending.size === 0) setImmediate(end);
+      else setTimeout(end, 1000);
     });
     call.on('data', (request: BatchAppendReqT) => {
       try {
