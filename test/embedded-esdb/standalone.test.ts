@@ -125,6 +125,30 @@ describe('standalone process', () => {
   });
 });
 
+describe('corrupt database', () => {
+  test('an event store file damaged on disk is refused with a clear error and left untouched', async () => {
+    const dbPath = path.join(freshDir(), 'events.db');
+    const store = await startEmbeddedEventStore({ dbPath, port: 0 });
+    const client = EventStoreDBClient.connectionString(store.connectionString);
+    for (let i = 0; i < 20; i++) {
+      await client.appendToStream(streamName(), Array.from({ length: 50 }, (_, j) => jsonEvent({ type: 'Filler', data: { i, j, pad: 'z'.repeat(300) } })));
+    }
+    await client.dispose();
+    await store.close();
+    const bytes = fs.readFileSync(dbPath);
+    expect(bytes.length).toBeGreaterThan(8 * 4096);
+    // Scribble over a few b-tree pages (not the header), as a bad disk or a stray writer would.
+    for (let page = 2; page < 8; page++) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
+    fs.writeFileSync(dbPath, bytes);
+    const before = sha(dbPath);
+    const { code, stderr } = await runCli(['--port', '0', '--db', dbPath]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/corrupt|malformed|not a readable event store database/);
+    await expect(startEmbeddedEventStore({ dbPath, port: 0 })).rejects.toBeInstanceOf(EventStoreFileError);
+    expect(sha(dbPath)).toBe(before);
+  });
+});
+
 describe('durability settings', () => {
   test.each([
     ['full', 2],
