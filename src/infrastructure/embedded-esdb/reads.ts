@@ -249,7 +249,7 @@ export class ReadService {
           next = this.log.storage.headPosition() + 1;
           break;
         default:
-          next = backwards ? 0 : 0;
+          next = 0;
       }
       while (remaining > 0 && !out.closed) {
         const page = backwards ? this.log.storage.readAllBackward(next, PAGE) : this.log.storage.readAllForward(next, PAGE);
