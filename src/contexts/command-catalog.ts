@@ -1,5 +1,7 @@
 import type { CommandContext, CommandDescriptor } from '../shared/application/command-catalog.js';
 import { plainData } from '../shared/http/dto/command-result.dto.js';
+import { CorrectFactCommand, RetractFactCommand } from './audit/application/corrections.commands.js';
+import { CorrectFactRequestDto, RetractFactRequestDto } from './audit/http/dto/correct-fact.request.dto.js';
 import { AssumeOfficeCommand, EstablishOfficeCommand, LeaveOfficeCommand, RegisterPersonCommand } from './leadership/application/leadership.commands.js';
 import { AssumeOfficeRequestDto } from './leadership/http/dto/assume-office.request.dto.js';
 import { EstablishOfficeRequestDto } from './leadership/http/dto/establish-office.request.dto.js';
@@ -27,7 +29,7 @@ function descriptor<Dto extends object, Data>(
  * Every command that enters through HTTP or the NDJSON import. Validate the body with
  * `validateDto(descriptor.dto, body)` (src/shared/http/validation.ts; the import removes the line's `type` first),
  * then `commandBus.execute(descriptor.toCommand(value, context))` resolves to a CommandResult or rejects with a
- * DomainError. CorrectFact and RetractFact join in issue 4.
+ * DomainError.
  */
 export const commandCatalog: Record<string, CommandDescriptor> = {
   RegisterFaction: descriptor('RegisterFaction', RegisterFactionRequestDto, RegisterFactionCommand),
@@ -39,4 +41,6 @@ export const commandCatalog: Record<string, CommandDescriptor> = {
   IssueStatement: descriptor('IssueStatement', IssueStatementRequestDto, IssueStatementCommand),
   AssumeOffice: descriptor('AssumeOffice', AssumeOfficeRequestDto, AssumeOfficeCommand),
   LeaveOffice: descriptor('LeaveOffice', LeaveOfficeRequestDto, LeaveOfficeCommand),
+  CorrectFact: descriptor('CorrectFact', CorrectFactRequestDto, CorrectFactCommand),
+  RetractFact: descriptor('RetractFact', RetractFactRequestDto, RetractFactCommand),
 };

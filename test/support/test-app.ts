@@ -18,9 +18,11 @@ export interface TestApp {
 /**
  * The whole app on a fresh embedded event store in a temp DATA_DIR, listening on a free loopback port.
  * When DATABASE_URL is set (CI's PostgreSQL pass), read models go to a fresh schema that is dropped on close.
+ * `env.DATA_DIR` reuses a directory (e.g. to restart on the same store); the caller then owns and removes it.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-test-'));
+  const ownsDataDir = env.DATA_DIR === undefined;
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-test-'));
   const schema = process.env.DATABASE_URL ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig({
     ...process.env,
@@ -49,7 +51,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await client.end();
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

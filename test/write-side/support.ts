@@ -1,24 +1,18 @@
 import { type EventStoreDBClient, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
 import { randomBytes } from 'node:crypto';
 import { EVENT_STORE_CLIENT } from '../../src/infrastructure/event-store/event-store.module.js';
-import { jest } from '@jest/globals';
 import { hashApiKey } from '../../src/shared/auth/api-keys.js';
-import type { TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** The editor key the specs send (ignored while no auth guard is wired). */
+/** The editor key the specs send with commands, and an auditor key for the audit endpoints. */
 export const EDITOR_KEY = 'write-side-spec-editor-key';
 export const EDITOR = 'write-side-spec';
+export const AUDITOR_KEY = 'write-side-spec-auditor-key';
+export const AUDITOR = 'write-side-spec-auditor';
 
-/**
- * startTestApp() under jest on Node 20: SwaggerModule loads @fastify/static for the /docs assets, whose dependency
- * `content-disposition` is ESM-only, which jest's CommonJS loader cannot require before Node 24.9 — the process
- * exits. The write-side specs need the API, not the docs page's static files, so @fastify/static is replaced by a
- * plugin that registers nothing (the OpenAPI JSON is still built). Remove once the jest config handles it.
- */
-export async function startApp(): Promise<TestApp> {
-  jest.unstable_mockModule('@fastify/static', () => ({ default: async () => undefined }));
-  const { startTestApp } = await import('../support/test-app.js');
-  return startTestApp({ API_KEYS: `${EDITOR}:editor:${hashApiKey(EDITOR_KEY)}` });
+/** The app on a fresh embedded store (or on `env.DATA_DIR`, to restart on the same store), with both keys. */
+export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+  return startTestApp({ API_KEYS: `${EDITOR}:editor:${hashApiKey(EDITOR_KEY)},${AUDITOR}:auditor:${hashApiKey(AUDITOR_KEY)}`, ...env });
 }
 
 /** A fresh slug per test, so tests run in any order against one store. */
@@ -36,6 +30,13 @@ export async function post(app: TestApp, path: string, body: unknown, headers: R
     headers: { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** GET with the auditor key (audit endpoints). */
+export async function audit(app: TestApp, path: string, key = AUDITOR_KEY): Promise<ApiResponse> {
+  const response = await fetch(`${app.baseUrl}${path}`, { headers: { 'x-api-key': key } });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }

@@ -6,6 +6,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { createHash } from 'node:crypto';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import type { CommandContext, CommandResult } from '../../shared/application/command-catalog.js';
 import type { Clock } from '../../shared/domain/clock.js';
@@ -61,10 +62,40 @@ const resultOf = (streamName: string, events: StoredEvent[]): CommandResult => {
   };
 };
 
-/** The events an earlier attempt with this key appended, when there was one. */
-function previousResult(streamName: string, events: StoredEvent[], key: string): CommandResult | undefined {
+/** Sorted keys, no undefined/null (JSON clients send null for "absent"), no functions: the same body, the same text. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .filter((key) => {
+        const v = (value as Record<string, unknown>)[key];
+        return v !== undefined && v !== null && typeof v !== 'function';
+      })
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+  );
+}
+
+/** SHA-256 of the canonical command (type and data): tells a retry from another command reusing its key. */
+export const requestHashOf = (command: { type: string; data?: unknown }): string =>
+  createHash('sha256').update(JSON.stringify(canonical({ type: command.type, data: command.data }))).digest('hex');
+
+/**
+ * The events an earlier attempt with this key appended, when there was one. The same key with another body is not
+ * a retry: 422 naming the header, nothing appended.
+ */
+function previousResult(streamName: string, events: StoredEvent[], key: string, requestHash: string): CommandResult | undefined {
   const start = events.findIndex((event) => event.id === idempotentEventId(streamName, key, 0));
   if (start < 0) return undefined;
+  const firstHash = events[start].metadata?.requestHash;
+  if (typeof firstHash === 'string' && firstHash !== requestHash) {
+    const message = 'this Idempotency-Key was already used for a different request: send a new key for a new request';
+    throw new DomainError('REQUEST.IDEMPOTENCY_KEY_REUSED', message, 'unprocessable', [{ field: 'Idempotency-Key', message }], {
+      streamName,
+      eventIds: [events[start].id],
+    });
+  }
   let end = start + 1;
   while (end < events.length && events[end].id === idempotentEventId(streamName, key, end - start)) end++;
   return resultOf(streamName, events.slice(start, end));
@@ -86,10 +117,11 @@ export async function handleCommand<Command extends { type: string }, Event exte
   const { context, clock } = options;
   const expectedRevision = options.expectedRevision ?? context.expectedRevision;
   const idempotencyKey = options.idempotencyKey ?? context.idempotencyKey;
+  const requestHash = idempotencyKey === undefined ? undefined : requestHashOf(command as { type: string; data?: unknown });
 
   for (let attempt = 1; ; attempt++) {
     const { events, revision } = await readStream(client, streamName);
-    const previous = idempotencyKey === undefined ? undefined : previousResult(streamName, events, idempotencyKey);
+    const previous = idempotencyKey === undefined ? undefined : previousResult(streamName, events, idempotencyKey, requestHash as string);
     if (previous) return previous;
     if (expectedRevision !== undefined && expectedRevision !== revision) {
       throw concurrencyError(streamName, expectedRevision, revision);
@@ -107,7 +139,7 @@ export async function handleCommand<Command extends { type: string }, Event exte
       causationId: context.causationId,
       recordedAt: clock.now().toISOString(),
       commandType: command.type,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash } : {}),
     };
     const eventIds = decided.map((_, i) => (idempotencyKey === undefined ? uuidv4() : idempotentEventId(streamName, idempotencyKey, i)));
     try {

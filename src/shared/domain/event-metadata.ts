@@ -12,4 +12,6 @@ export interface EventMetadata {
   commandType: string;
   /** Present when the command carried an Idempotency-Key. */
   idempotencyKey?: string;
+  /** With an Idempotency-Key: SHA-256 of the canonical command, so the key reused for another body is refused (422). */
+  requestHash?: string;
 }

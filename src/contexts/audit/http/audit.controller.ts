@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CorrelationQuery } from '../queries/correlation.query.js';
 import { type AuditedEvent, StreamHistoryQuery } from '../queries/stream-history.query.js';
 
 @ApiTags('audit')
@@ -17,5 +18,16 @@ export class AuditController {
   @ApiOkResponse({ description: 'Events in stream order' })
   streamHistory(@Param('streamName') streamName: string): Promise<AuditedEvent[]> {
     return this.queryBus.execute(new StreamHistoryQuery(streamName));
+  }
+
+  @Get('correlations/:correlationId')
+  @ApiOperation({
+    summary: 'Every event one request or import line caused',
+    description: 'Found through the audit index (audit.fact-index.v1), read raw from their streams, in log order. 404 when no event carries the id.',
+  })
+  @ApiParam({ name: 'correlationId', description: 'The x-correlation-id of a request (echoed in its answer) or of an import line.' })
+  @ApiOkResponse({ description: 'Events in log order' })
+  correlation(@Param('correlationId') correlationId: string): Promise<AuditedEvent[]> {
+    return this.queryBus.execute(new CorrelationQuery(correlationId));
   }
 }

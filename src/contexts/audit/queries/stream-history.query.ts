@@ -13,6 +13,11 @@ export interface AuditedEvent {
   created: string;
   data: unknown;
   metadata: unknown;
+  /**
+   * Stream history only: the ids of the FactCorrected / FactRetracted events (later in this stream) that amend this
+   * event, in order. Each of those carries its reason, notice and, in metadata, who made it and when.
+   */
+  amendedBy?: string[];
 }
 
 export class StreamHistoryQuery extends Query<AuditedEvent[]> {
@@ -36,6 +41,16 @@ export function toAuditedEvent(resolved: ResolvedEvent): AuditedEvent | undefine
   };
 }
 
+/** Points each fact at the corrections and retractions of it (they live in the same stream). */
+function linkAmendments(events: AuditedEvent[]): void {
+  const byId = new Map(events.map((event) => [event.eventId, event]));
+  for (const event of events) {
+    if (event.type !== 'FactCorrected' && event.type !== 'FactRetracted') continue;
+    const target = byId.get(String((event.data as { eventId?: unknown } | null)?.eventId ?? ''));
+    if (target) target.amendedBy = [...(target.amendedBy ?? []), event.eventId];
+  }
+}
+
 @QueryHandler(StreamHistoryQuery)
 export class StreamHistoryHandler implements IQueryHandler<StreamHistoryQuery, AuditedEvent[]> {
   constructor(@Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient) {}
@@ -47,6 +62,7 @@ export class StreamHistoryHandler implements IQueryHandler<StreamHistoryQuery, A
         const audited = toAuditedEvent(resolved);
         if (audited) events.push(audited);
       }
+      linkAmendments(events);
     } catch (error) {
       if (error instanceof StreamNotFoundError) throw new NotFoundException(`Stream ${streamName} does not exist`);
       throw error;
