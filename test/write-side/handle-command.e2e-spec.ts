@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type EmbeddedEventStore, startEmbeddedEventStore } from '../../src/infrastructure/embedded-esdb/index.js';
-import { handleCommand, idempotentEventId } from '../../src/infrastructure/event-store/handle-command.js';
+import { handleCommand, idempotentEventId, requestHashOf } from '../../src/infrastructure/event-store/handle-command.js';
 import type { CommandContext } from '../../src/shared/application/command-catalog.js';
 import type { Clock } from '../../src/shared/domain/clock.js';
 import type { Decider } from '../../src/shared/domain/decider.js';
@@ -127,6 +127,23 @@ describe('handleCommand', () => {
     const [a, b] = await Promise.all([handleCommand(client, stream, counter, count(), options), handleCommand(client, stream, counter, count(), options)]);
     expect(a).toEqual(b);
     expect(await eventsOf(stream)).toHaveLength(2);
+  });
+
+  it('the same Idempotency-Key with another command is refused (unprocessable, naming the header) and appends nothing', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const options = { context: context({ idempotencyKey: 'line-9' }), clock };
+    await handleCommand(client, stream, counter, count(2), options);
+    const error = await handleCommand(client, stream, counter, count(3), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ kind: 'unprocessable', code: 'REQUEST.IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'Idempotency-Key', message: expect.any(String) }] });
+    expect(await eventsOf(stream)).toHaveLength(2);
+    expect((await eventsOf(stream))[0].metadata).toMatchObject({ idempotencyKey: 'line-9', requestHash: requestHashOf(count(2)) });
+  });
+
+  it('hashes the canonical command: key order and absent-as-null do not matter, values do', () => {
+    expect(requestHashOf({ type: 'Count', data: { times: 1, max: 3 } })).toBe(requestHashOf({ type: 'Count', data: { max: 3, times: 1, note: null } }));
+    expect(requestHashOf({ type: 'Count', data: { times: 1 } })).not.toBe(requestHashOf({ type: 'Count', data: { times: 2 } }));
+    expect(requestHashOf({ type: 'Count', data: { times: 1 } })).not.toBe(requestHashOf({ type: 'Other', data: { times: 1 } }));
   });
 
   it('the same Idempotency-Key on another stream gets other event ids', () => {

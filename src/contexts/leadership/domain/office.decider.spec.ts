@@ -1,8 +1,9 @@
+import { type CorrectFact, correctionDecider, type RetractFact } from '../../../shared/domain/corrections.js';
 import { deciderSpecification } from '../../../shared/domain/decider-specification.js';
 import type { Source } from '../../../shared/domain/facts.js';
 import type { AssumeOffice, LeaveOffice } from './leadership.commands.js';
 import type { OfficeAssumed, OfficeEstablished, OfficeLeft } from './leadership.events.js';
-import { officeDecider } from './office.decider.js';
+import { keepsOfficeRules, officeDecider } from './office.decider.js';
 
 const spec = deciderSpecification(officeDecider);
 const sources: Source[] = [{ outlet: 'SANA' }];
@@ -140,5 +141,42 @@ describe('office decider', () => {
 
     it('a retraction of another event changes nothing', () =>
       spec.given([established, withId(assumed('p'), 'e1'), retracted('other')]).when(leave('p')).then([left('p')]));
+  });
+});
+
+describe('amendments of terms keep the office rules', () => {
+  const amendments = deciderSpecification(correctionDecider(officeDecider, keepsOfficeRules));
+  const withId = <E extends object>(event: E, id: string) => ({ ...event, id });
+  const correct = (eventId: string, changes: Record<string, unknown>): CorrectFact => ({ type: 'CorrectFact', data: { eventId, changes, reason: 'r', notice: 'n' } });
+  const retract = (eventId: string): RetractFact => ({ type: 'RetractFact', data: { eventId, reason: 'r', notice: 'n' } });
+  const history = [established, withId(assumed('hafez-al-assad', '1971-03-14'), 'a1'), withId(left('hafez-al-assad', '2000-06-10'), 'l1'), withId(assumed('bashar-al-assad', '2000-07-17'), 'a2')];
+
+  it('accepts a correction within the rules', () =>
+    amendments.given(history).when(correct('l1', { occurred: { date: '2000-06-11', precision: 'day' } })).then([
+      { type: 'FactCorrected', data: { eventId: 'l1', factType: 'OfficeLeft', changes: { occurred: { date: '2000-06-11', precision: 'day' } }, reason: 'r', notice: 'n' } },
+    ]));
+
+  it('refuses a departure moved past the successor\'s start (overlap, 409)', () =>
+    amendments.given(history).when(correct('l1', { occurred: { date: '2001-01-01', precision: 'day' } })).thenThrows('LEADERSHIP.TERM_OVERLAPS', (e) => expect(e.kind).toBe('illegal-state')));
+
+  it('refuses a start moved after the departure (400 on changes.occurred)', () =>
+    amendments.given(history).when(correct('a1', { occurred: { date: '2001-01-01', precision: 'day' } })).thenThrows('LEADERSHIP.TERM_ENDS_BEFORE_START', (e) =>
+      expect(e.errors[0].field).toBe('changes.occurred')));
+
+  it('refuses to make an acting term a full one that overlaps', () => {
+    const acting = [established, withId(assumed('bashar-al-assad', '2000-07-17'), 'a2'), withId(assumed('interim', '2024-12-08', true), 'a3')];
+    amendments.given(acting).when(correct('a3', { acting: false })).thenThrows('LEADERSHIP.TERM_OVERLAPS');
+  });
+
+  it('refuses to retract a departure a successor depends on, not one that nothing depends on', () => {
+    amendments.given(history).when(retract('l1')).thenThrows('LEADERSHIP.TERM_OVERLAPS');
+    amendments.given(history).when(retract('a2')).then([{ type: 'FactRetracted', data: { eventId: 'a2', factType: 'OfficeAssumed', reason: 'r', notice: 'n' } }]);
+  });
+
+  it('does not blame an amendment for an overlap recorded before the rules', () => {
+    const legacy = [established, withId(assumed('hafez-al-assad', '1971-03-14'), 'a1'), withId(assumed('bashar-al-assad', '2000-07-17'), 'a2')];
+    amendments.given(legacy).when(correct('a2', { confidence: 'confirmed' })).then([
+      { type: 'FactCorrected', data: { eventId: 'a2', factType: 'OfficeAssumed', changes: { confidence: 'confirmed' }, reason: 'r', notice: 'n' } },
+    ]);
   });
 });
