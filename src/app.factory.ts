@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { ApiKeyRegistry } from './shared/auth/api-keys.js';
+import { registerAdminRateLimit } from './shared/auth/rate-limit.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { createValidationPipe } from './shared/http/validation.js';
 
@@ -21,6 +23,7 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  await registerAdminRateLimit(app, app.get(ApiKeyRegistry), config.RATE_LIMIT_PER_MINUTE);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

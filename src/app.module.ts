@@ -10,6 +10,7 @@ import { MonumentsWriteModule } from './contexts/monuments/monuments-write.modul
 import { StatementsWriteModule } from './contexts/statements/statements-write.module.js';
 import { TerritoryReadModule } from './contexts/territory/territory-read.module.js';
 import { TerritoryWriteModule } from './contexts/territory/territory-write.module.js';
+import { AuthModule } from './shared/auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
           },
         }),
         CqrsModule.forRoot(),
+        AuthModule,
         EventStoreModule,
         ReadStoreModule,
         ProjectionsModule,

@@ -50,7 +50,8 @@ export class HealthController {
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [eventStore, readStore] = await Promise.all([
       probe(this.connection.description, async () => {
-        for await (const _ of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) break;
+        // Read to the end (one event) rather than break: an abandoned read call is not worth a dangling stream.
+        for await (const _ of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) void _;
       }),
       probe(this.readStore.description, () => this.readStore.ping()),
     ]);
