@@ -1,6 +1,7 @@
-import { BadRequestException, Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { validationError } from '../shared/domain/domain-error.js';
 import { type LiveFeed, LiveFeedService, type LiveFilter } from './live-feed.service.js';
 
 const KEEP_ALIVE_MS = 15_000;
@@ -11,10 +12,11 @@ function parseResumePoint(header: string | undefined, query: string | undefined)
   const value = header ?? query;
   if (value === undefined || value === '') return undefined;
   if (!POSITION.test(value)) {
-    throw new BadRequestException({
-      message: 'Last-Event-ID must be a log position (a non-negative integer)',
-      errors: [{ field: header !== undefined ? 'Last-Event-ID' : 'lastEventId', message: 'must be a non-negative integer' }],
-    });
+    throw validationError(
+      'LIVE.INVALID_RESUME_POSITION',
+      header !== undefined ? 'Last-Event-ID' : 'lastEventId',
+      'must be a log position (a non-negative integer)',
+    );
   }
   return BigInt(value);
 }

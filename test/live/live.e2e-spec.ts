@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { DEVELOPMENT_KEYS } from '../../src/shared/auth/api-keys.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const keyFor = (role: string) => DEVELOPMENT_KEYS.find((key) => key.roles.includes(role as never))!.key;
+const EDITOR = keyFor('editor');
+const READER = keyFor('reader');
+const freshId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+interface SseMessage {
+  id: string;
+  event: string;
+  data: { position: string; eventType: string; keys: Record<string, string> };
+}
+
+/** A minimal SSE reader over fetch: collects messages until `count` arrived or the timeout. */
+class SseClient {
+  readonly messages: SseMessage[] = [];
+  private readonly controller = new AbortController();
+  private buffer = '';
+  private waiters: Array<() => void> = [];
+  status = 0;
+  contentType = '';
+
+  static async open(url: string, headers: Record<string, string>): Promise<SseClient> {
+    const client = new SseClient();
+    const response = await fetch(url, { headers, signal: client.controller.signal });
+    client.status = response.status;
+    client.contentType = response.headers.get('content-type') ?? '';
+    if (response.ok && response.body) void client.pump(response.body);
+    return client;
+  }
+
+  private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        this.buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+          const block = this.buffer.slice(0, end);
+          this.buffer = this.buffer.slice(end + 2);
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => line && !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+          );
+          if (fields.data) this.messages.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+          this.waiters.splice(0).forEach((wake) => wake());
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  }
+
+  async waitFor(count: number, timeoutMs = 10_000): Promise<SseMessage[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages.length < count && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+    return this.messages;
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+}
+
+async function post(app: TestApp, path: string, body: unknown) {
+  const response = await fetch(`${app.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': EDITOR },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { position: string; eventIds: string[] };
+}
+
+describe('live updates over Server-Sent Events', () => {
+  let app: TestApp;
+  const hts = freshId('hts');
+  const government = freshId('gov');
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await post(app, '/admin/factions', { factionId: hts, name: 'HTS' });
+    await post(app, '/admin/factions', { factionId: government, name: 'Government' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const seize = (placeId: string, factionId: string, date: string) =>
+    post(app, `/admin/places/${placeId}/seizures`, { factionId, occurred: { date, precision: 'day' }, sources: [{ outlet: 'Wire' }] });
+
+  it('delivers a command as a message whose id is its log position, and the query shows it', async () => {
+    const placeId = freshId('hama');
+    await post(app, '/admin/places', { placeId, name: 'Hama', country: 'Syria' });
+    const sse = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, { 'x-api-key': READER });
+    expect(sse.status).toBe(200);
+    expect(sse.contentType).toContain('text/event-stream');
+    try {
+      const result = await seize(placeId, hts, '2024-12-05');
+      const [message] = await sse.waitFor(1);
+      expect(message).toMatchObject({ id: result.position, event: 'change' });
+      expect(message!.data).toMatchObject({ eventType: 'CitySeized', keys: { placeId } });
+      const control = await fetch(`${app.baseUrl}/territory/places/${placeId}/control?asOf=2024-12-06`, { headers: { 'x-api-key': READER } });
+      expect(((await control.json()) as { controller: string }).controller).toBe(hts);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('resumes from Last-Event-ID with nothing missed and nothing repeated', async () => {
+    const placeId = freshId('aleppo');
+    await post(app, '/admin/places', { placeId, name: 'Aleppo', country: 'Syria' });
+    const first = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, { 'x-api-key': READER });
+    const a = await seize(placeId, hts, '2024-11-29');
+    await first.waitFor(1);
+    first.close();
+    // While disconnected: two more reports.
+    const b = await seize(placeId, government, '2024-12-10');
+    const c = await seize(placeId, hts, '2024-12-20');
+    const resumed = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, {
+      'x-api-key': READER,
+      'last-event-id': first.messages[0]!.id,
+    });
+    try {
+      const d = await seize(placeId, government, '2025-01-02');
+      const messages = await resumed.waitFor(3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(first.messages.map((m) => m.id)).toEqual([a.position]);
+      expect(resumed.messages.map((m) => m.id)).toEqual([b.position, c.position, d.position]);
+      expect(messages.every((m) => m.data.keys.placeId === placeId)).toBe(true);
+    } finally {
+      resumed.close();
+    }
+  });
+
+  it('filters by key and keeps read models apart', async () => {
+    const watched = freshId('watched');
+    const other = freshId('other');
+    await post(app, '/admin/places', { placeId: watched, name: 'Watched', country: 'Syria' });
+    await post(app, '/admin/places', { placeId: other, name: 'Other', country: 'Syria' });
+    const territory = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${watched}`, { 'x-api-key': READER });
+    const leadership = await SseClient.open(`${app.baseUrl}/live/leadership`, { 'x-api-key': READER });
+    try {
+      await seize(other, hts, '2024-12-01');
+      const mine = await seize(watched, hts, '2024-12-02');
+      const officeId = freshId('office');
+      const office = await post(app, '/admin/offices', { officeId, title: 'Governor', jurisdiction: 'Watched' });
+      await territory.waitFor(1);
+      await leadership.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(territory.messages.map((m) => m.id)).toEqual([mine.position]);
+      expect(leadership.messages.map((m) => m.id)).toContain(office.position);
+      expect(leadership.messages.every((m) => m.data.eventType !== 'CitySeized')).toBe(true);
+    } finally {
+      territory.close();
+      leadership.close();
+    }
+  });
+
+  it('refuses a Last-Event-ID that is not a log position with 400 problem+json, and no key with 401', async () => {
+    const bad = await fetch(`${app.baseUrl}/live/territory`, { headers: { 'x-api-key': READER, 'last-event-id': 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await bad.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('Last-Event-ID');
+    expect((await fetch(`${app.baseUrl}/live/territory`)).status).toBe(401);
+  });
+});
