@@ -94,5 +94,5 @@ export const EventIndex = {
     db.selectFrom(EVENT_INDEX_TABLE).selectAll().where('event_id', '=', eventId).executeTakeFirst() as Promise<EventIndexRow | undefined>,
 
   byCorrelation: (db: ReadExecutor, correlationId: string): Promise<EventIndexRow[]> =>
-    db.selectFrom(EVENT_INDEX_TABLE).selectAll().where('correlation_id', '=', correlationId).orderBy('position').execute() as Promise<EventIndexRow[]>,
+    db.selectFrom(EVENT_INDEX_TABLE).selectAll().where('correlation_id', '=', correlationId).orderBy('position').orderBy('stream_name').orderBy('revision').execute() as Promise<EventIndexRow[]>,
 };
