@@ -1,4 +1,5 @@
 import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { decodeBatchAppendRequest } from './batch-append-decoding.js';
 import { EventLog } from './event-log.js';
 import { ServerFeaturesService, StreamsService, SupportedMethod, SupportedMethods } from './proto.js';
 import { LiveHub, ReadService } from './reads.js';
@@ -70,7 +71,12 @@ export async function startServer(options: EmbeddedServerOptions): Promise<Runni
     getSupportedMethods: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<InstanceType<typeof SupportedMethods>>) =>
       callback(null, supportedMethods()),
   });
-  server.addService(StreamsService, {
+  // BatchAppend requests are decoded by hand (the hot path); every other message uses the generated classes.
+  const streamsService = {
+    ...StreamsService,
+    batchAppend: { ...StreamsService.batchAppend, requestDeserialize: decodeBatchAppendRequest },
+  };
+  server.addService(streamsService, {
     read: reads.handle.bind(reads),
     append: writes.append.bind(writes),
     batchAppend: writes.batchAppend.bind(writes),

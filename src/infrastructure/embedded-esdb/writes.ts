@@ -5,6 +5,7 @@ import {
   type ServerUnaryCall,
   status,
 } from '@grpc/grpc-js';
+import type { DecodedBatchAppend } from './batch-append-decoding.js';
 import { type EventLog, type ExpectedRevision, reportInternalError, type WriteOutcome, type WriteRequest } from './event-log.js';
 import {
   allStreamPosition,
@@ -27,7 +28,6 @@ import {
   type AppendReqT,
   AppendResp,
   type AppendRespT,
-  type BatchAppendReqT,
   BatchAppendResp,
   type BatchAppendRespT,
   type DeleteReqT,
@@ -38,6 +38,7 @@ import {
   type TombstoneReqT,
   TombstoneResp,
   type TombstoneRespT,
+  UUID,
 } from './proto.js';
 import type { ProposedEvent } from './storage.js';
 
@@ -157,7 +158,8 @@ export class WriteService {
 
   // ---- BatchAppend: one never-ending call, requests multiplexed by correlation id -------------------------------
 
-  batchAppend(call: ServerDuplexStream<BatchAppendReqT, BatchAppendRespT>): void {
+  /** Requests arrive already decoded by `decodeBatchAppendRequest` (see server.ts). */
+  batchAppend(call: ServerDuplexStream<DecodedBatchAppend, BatchAppendRespT>): void {
     interface Pending {
       stream: string;
       expected: ExpectedRevision;
@@ -198,22 +200,19 @@ export class WriteService {
       if (pending.size === 0) setImmediate(end);
       else setTimeout(end, 1000);
     });
-    call.on('data', (request: BatchAppendReqT) => {
+    call.on('data', (request: DecodedBatchAppend) => {
       try {
-        const correlation = request.getCorrelationId();
-        const id = correlation?.getString() ?? '';
+        const id = request.correlationId;
         let state = pending.get(id);
         if (!state) {
-          if (!request.hasOptions()) return; // chunk of an append already answered (early error): drop it
-          const options = request.getOptions()!;
-          const deadlineTs = options.getDeadline();
-          const clientDeadline = deadlineTs ? deadlineTs.getSeconds() * 1000 + Math.floor(deadlineTs.getNanos() / 1e6) : Infinity;
+          if (!request.options) return; // chunk of an append already answered (early error): drop it
+          const options = request.options;
           state = {
-            stream: streamName(options.getStreamIdentifier()),
-            expected: expectedFrom(options.getExpectedStreamPositionCase(), () => options.getStreamPosition()) ?? { kind: 'any' },
+            stream: options.stream,
+            expected: options.expected,
             events: [],
             size: 0,
-            deadline: Math.min(clientDeadline, Date.now() + this.limits.writeTimeoutMs),
+            deadline: Math.min(options.deadlineMs, Date.now() + this.limits.writeTimeoutMs),
             failed: false,
           };
           pending.set(id, state);
@@ -221,7 +220,7 @@ export class WriteService {
         const current = state;
         const respond = (build: (response: BatchAppendRespT) => void) => {
           const response = new BatchAppendResp();
-          response.setCorrelationId(correlation);
+          response.setCorrelationId(uuidMessage(id));
           response.setStreamIdentifier(streamIdentifier(current.stream));
           setExpectedOnResponse(response, current.expected);
           build(response);
@@ -231,12 +230,11 @@ export class WriteService {
           current.failed = true;
           respond((response) => response.setError(error));
         };
-        const finalChunk = request.getIsFinal();
+        const finalChunk = request.isFinal;
         if (finalChunk) pending.delete(id);
         if (current.failed) return;
         if (Date.now() > current.deadline) return failEarly(batchTimeout());
-        for (const message of request.getProposedMessagesList()) {
-          const proposal = parseProposal(message);
+        for (const proposal of request.proposals) {
           if (!proposal.ok) {
             return failEarly(batchUnknown(proposal.reason === 'missing-metadata' ? 'Required metadata properties are missing: type,content-type' : 'invalid event id'));
           }
@@ -327,6 +325,12 @@ export class WriteService {
     const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : Infinity;
     return this.log.submit({ ...request, deadline: Math.min(deadlineMs, Date.now() + this.limits.writeTimeoutMs), isCancelled: () => cancelled });
   }
+}
+
+function uuidMessage(id: string): InstanceType<typeof UUID> {
+  const message = new UUID();
+  message.setString(id);
+  return message;
 }
 
 function setExpectedOnResponse(response: BatchAppendRespT, expected: ExpectedRevision): void {
