@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
 import type { TestApp } from '../support/test-app.js';
 import { day, freshId, post, readStream, sources, startApp } from './support.js';
 
@@ -54,6 +55,22 @@ describe('Idempotency-Key', () => {
     const changedSummary = await seize(app, world.place, world.faction, key, { summary: 'Another report.' });
     expect(changedSummary.status).toBe(422);
     expect(await readStream(app, `city-${world.place}`)).toEqual(before);
+  });
+
+  it('the same key for another stream (another place) is a 422 too, once the audit index has the first use', async () => {
+    const world = ids();
+    await setUp(app, world);
+    const otherPlace = freshId('aleppo');
+    expect((await post(app, '/admin/places', { placeId: otherPlace, name: 'Aleppo', country: 'Syria' })).status).toBe(201);
+    const key = freshId('key');
+    expect((await seize(app, world.place, world.faction, key)).status).toBe(201);
+    await app.app.get(ProjectionRunner).waitForHead({ timeoutMs: 5000 });
+    const response = await seize(app, otherPlace, world.faction, key);
+    expect(response.status).toBe(422);
+    expect(response.body).toMatchObject({ code: 'REQUEST.IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'Idempotency-Key', message: expect.any(String) }], firstStreamName: `city-${world.place}` });
+    expect(await readStream(app, `city-${otherPlace}`)).toHaveLength(1);
+    // The retry on the first stream still returns the first result.
+    expect((await seize(app, world.place, world.faction, key)).status).toBe(201);
   });
 });
 

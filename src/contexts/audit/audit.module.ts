@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyKeyIndex } from '../../infrastructure/event-store/idempotency-keys.js';
 import { ProjectionsModule } from '../../infrastructure/projections/projections.module.js';
 import { CorrectFactHandler, RetractFactHandler } from './application/correct-fact.handler.js';
 import { FactLocator } from './application/fact-locator.js';
+import { AuditIdempotencyKeyIndex } from './application/idempotency-key-index.js';
 import { AuditController } from './http/audit.controller.js';
 import { CorrectionsAdminController } from './http/corrections.admin.controller.js';
 import { EventIndexProjection } from './projections/event-index.projection.js';
@@ -15,6 +17,14 @@ import { StreamHistoryHandler } from './queries/stream-history.query.js';
 @Module({
   imports: [ProjectionsModule.forFeature([EventIndexProjection])],
   controllers: [AuditController, CorrectionsAdminController],
-  providers: [StreamHistoryHandler, CorrelationHandler, FactLocator, CorrectFactHandler, RetractFactHandler],
+  providers: [
+    StreamHistoryHandler,
+    CorrelationHandler,
+    FactLocator,
+    CorrectFactHandler,
+    RetractFactHandler,
+    // Lets CommandStore refuse an Idempotency-Key first used on another stream.
+    { provide: IdempotencyKeyIndex, useClass: AuditIdempotencyKeyIndex },
+  ],
 })
 export class AuditModule {}

@@ -62,6 +62,14 @@ const resultOf = (streamName: string, events: StoredEvent[]): CommandResult => {
   };
 };
 
+/** An Idempotency-Key names one request: the same key with another body (or for another stream) is a 422. */
+export const idempotencyKeyReused = (firstStreamName: string): DomainError => {
+  const message = 'this Idempotency-Key was already used for a different request: send a new key for a new request';
+  return new DomainError('REQUEST.IDEMPOTENCY_KEY_REUSED', message, 'unprocessable', [{ field: 'Idempotency-Key', message }], {
+    firstStreamName,
+  });
+};
+
 /** Sorted keys, no undefined/null (JSON clients send null for "absent"), no functions: the same body, the same text. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -89,13 +97,7 @@ function previousResult(streamName: string, events: StoredEvent[], key: string, 
   const start = events.findIndex((event) => event.id === idempotentEventId(streamName, key, 0));
   if (start < 0) return undefined;
   const firstHash = events[start].metadata?.requestHash;
-  if (typeof firstHash === 'string' && firstHash !== requestHash) {
-    const message = 'this Idempotency-Key was already used for a different request: send a new key for a new request';
-    throw new DomainError('REQUEST.IDEMPOTENCY_KEY_REUSED', message, 'unprocessable', [{ field: 'Idempotency-Key', message }], {
-      streamName,
-      eventIds: [events[start].id],
-    });
-  }
+  if (typeof firstHash === 'string' && firstHash !== requestHash) throw idempotencyKeyReused(streamName);
   let end = start + 1;
   while (end < events.length && events[end].id === idempotentEventId(streamName, key, end - start)) end++;
   return resultOf(streamName, events.slice(start, end));

@@ -32,6 +32,8 @@ export interface EventIndexRow {
   position: string | number | bigint;
   /** For FactCorrected / FactRetracted: the event they amend. */
   target_event_id: string | null;
+  /** The Idempotency-Key of the command that appended it, if any. */
+  idempotency_key: string | null;
 }
 
 /**
@@ -59,8 +61,10 @@ export class EventIndexProjection implements Projection {
       .addColumn('recorded_at', 'varchar(40)', (c) => c.notNull())
       .addColumn('position', 'bigint', (c) => c.notNull())
       .addColumn('target_event_id', 'varchar(64)')
+      .addColumn('idempotency_key', 'varchar(200)')
       .execute();
     await db.schema.createIndex('audit_event_index_correlation').ifNotExists().on(EVENT_INDEX_TABLE).column('correlation_id').execute();
+    await db.schema.createIndex('audit_event_index_key').ifNotExists().on(EVENT_INDEX_TABLE).column('idempotency_key').execute();
     await db.schema.createIndex('audit_event_index_target').ifNotExists().on(EVENT_INDEX_TABLE).column('target_event_id').execute();
   }
 
@@ -80,6 +84,7 @@ export class EventIndexProjection implements Projection {
         recorded_at: event.recordedAt,
         position: event.position,
         target_event_id: target,
+        idempotency_key: text(event.metadata.idempotencyKey),
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
@@ -92,6 +97,12 @@ export class EventIndexProjection implements Projection {
 export const EventIndex = {
   find: (db: ReadExecutor, eventId: string): Promise<EventIndexRow | undefined> =>
     db.selectFrom(EVENT_INDEX_TABLE).selectAll().where('event_id', '=', eventId).executeTakeFirst() as Promise<EventIndexRow | undefined>,
+
+  /** The stream of the first event appended with this Idempotency-Key. */
+  streamOfKey: async (db: ReadExecutor, key: string): Promise<string | undefined> => {
+    const row = await db.selectFrom(EVENT_INDEX_TABLE).select('stream_name').where('idempotency_key', '=', key).orderBy('position').limit(1).executeTakeFirst();
+    return row?.stream_name as string | undefined;
+  },
 
   byCorrelation: (db: ReadExecutor, correlationId: string): Promise<EventIndexRow[]> =>
     db.selectFrom(EVENT_INDEX_TABLE).selectAll().where('correlation_id', '=', correlationId).orderBy('position').orderBy('stream_name').orderBy('revision').execute() as Promise<EventIndexRow[]>,
