@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigValidationError, loadConfig } from './config/app-config.js';
+import { DEVELOPMENT_KEYS } from './shared/auth/api-keys.js';
 import { seedIfEmpty } from './import/seed.js';
 
 async function main(): Promise<void> {
@@ -13,6 +14,10 @@ async function main(): Promise<void> {
   if (config.SEED) await seedIfEmpty(app);
   logger.log(`API      ${url.replace('[::1]', 'localhost')}`);
   logger.log(`OpenAPI  ${url.replace('[::1]', 'localhost')}/docs`);
+  if (!config.API_KEYS) {
+    logger.warn('API_KEYS is not set: development keys (never use them in production):');
+    for (const { key, roles } of DEVELOPMENT_KEYS) logger.warn(`  X-API-Key: ${key}   ${roles.join(', ')}`);
+  }
   logger.log(
     `data     events: ${config.EVENTSTORE_URL ? 'external EventStoreDB' : config.eventsDbPath}; read models: ${
       config.DATABASE_URL ? `PostgreSQL (schema ${config.DATABASE_SCHEMA})` : config.readModelsDbPath

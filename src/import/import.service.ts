@@ -95,12 +95,8 @@ export class ImportService {
     const keysSeen = new Set<string>();
     const summary: ImportSummary = { source, total: lines.length, imported: 0, unchanged: 0, rejected: [], aborted: false, durationMs: 0 };
 
-    for (const [index, line] of lines.entries()) {
-      if (options.signal?.aborted) {
-        summary.aborted = true;
-        break;
-      }
-      const outcome = await this.importLine(line, actor, headBefore, keysSeen);
+    let done = 0;
+    const record = (line: CommandLine, outcome: LineResult) => {
       let rejection: RejectedLine | undefined;
       if (outcome.outcome === 'rejected') {
         rejection = { line: line.line, type: outcome.type, error: outcome.error };
@@ -108,8 +104,9 @@ export class ImportService {
       } else {
         summary[outcome.outcome] += 1;
       }
+      done += 1;
       options.onProgress?.({
-        done: index + 1,
+        done,
         total: lines.length,
         line: line.line,
         type: outcome.type,
@@ -117,7 +114,18 @@ export class ImportService {
         rejection,
         result: outcome.outcome === 'rejected' ? undefined : outcome.result,
       });
+    };
+
+    const schedule = new LineSchedule(IMPORT_CONCURRENCY);
+    for (const line of lines) {
+      if (options.signal?.aborted) {
+        summary.aborted = true;
+        break;
+      }
+      await schedule.run(entityKeysOf(line.text), async () => record(line, await this.importLine(line, actor, headBefore, keysSeen)));
     }
+    await schedule.drain();
+    summary.rejected.sort((a, b) => a.line - b.line);
     summary.durationMs = Math.round(performance.now() - started);
     return summary;
   }
@@ -188,6 +196,59 @@ export class ImportService {
       head = resolved.commitPosition ?? resolved.event?.position.commit ?? head;
     }
     return head;
+  }
+}
+
+/** Lines in flight at once: enough for the event store to share each fsync among many appends. */
+const IMPORT_CONCURRENCY = 32;
+
+/**
+ * The ids a line names (`placeId`, `fromFactionId`, `speakerPersonId`, ... as `place:hama`, `faction:hts`, ...), or
+ * `barrier` for a line that must see every earlier line done and be done before any later one starts: corrections
+ * and retractions (their target is an event id, not an entity id).
+ */
+export function entityKeysOf(text: string): string[] | 'barrier' {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
+  const keys: string[] = [];
+  for (const [field, value] of Object.entries(parsed)) {
+    if (field === 'eventId') return 'barrier';
+    const kind = /([A-Z]?[a-z]+)Id$/.exec(field)?.[1];
+    if (kind && typeof value === 'string') keys.push(`${kind.toLowerCase()}:${value}`);
+  }
+  return keys;
+}
+
+/**
+ * Runs lines concurrently, in file order of start, so that no line overtakes an earlier one naming one of the same
+ * ids: commands on disjoint entities commute (each decides against its own streams and reference data), so the
+ * outcome is the same as one line after another, only with appends sharing commits.
+ */
+export class LineSchedule {
+  private readonly lastByKey = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private barrier: Promise<void> = Promise.resolve();
+
+  constructor(private readonly concurrency: number) {}
+
+  /** Resolves once the line has started (its dependencies may still be running); never rejects. */
+  async run(keys: string[] | 'barrier', task: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    const after = keys === 'barrier' ? [...this.inFlight] : [this.barrier, ...keys.flatMap((key) => this.lastByKey.get(key) ?? [])];
+    const running = Promise.all(after).then(task).catch(() => undefined);
+    if (keys === 'barrier') this.barrier = running;
+    else for (const key of keys) this.lastByKey.set(key, running);
+    this.inFlight.add(running);
+    void running.finally(() => this.inFlight.delete(running));
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
   }
 }
 

@@ -196,15 +196,46 @@ describe('NDJSON import (ImportService in the app as the CLI boots it, on the em
     expect(await userEventCount(client)).toBe(0);
   });
 
-  it('stops between lines when its signal is aborted', async () => {
+  it('stops starting lines when its signal is aborted, and finishes those already started', async () => {
     const aborter = new AbortController();
-    const summary = await importer.importText(
-      ['{"type":"RegisterFaction","factionId":"rebels-s1","name":"S1"}', '{"type":"RegisterFaction","factionId":"rebels-s2","name":"S2"}'].join('\n'),
-      'abort.ndjson',
-      { signal: aborter.signal, onProgress: () => aborter.abort() },
-    );
-    expect(summary).toMatchObject({ total: 2, imported: 1, aborted: true });
-    expect(await userEventCount(client)).toBe(1);
+    // Lines on one faction run one after another, so the abort lands between two of them.
+    const lines = [
+      '{"type":"RegisterFaction","factionId":"rebels-s1","name":"S1"}',
+      ...Array.from({ length: 200 }, (_, i) => `{"type":"RegisterPlace","placeId":"abort-${i}","name":"P${i}","country":"Syria"}`),
+    ];
+    const summary = await importer.importText(lines.join('\n'), 'abort.ndjson', {
+      signal: aborter.signal,
+      onProgress: () => aborter.abort(),
+    });
+    expect(summary.aborted).toBe(true);
+    expect(summary.imported).toBeGreaterThanOrEqual(1);
+    expect(summary.imported).toBeLessThan(201);
+    expect(await userEventCount(client)).toBe(summary.imported);
+  });
+
+  it('keeps file order for lines that name the same ids while running the others concurrently', async () => {
+    const lines = [
+      '{"type":"RegisterFaction","factionId":"order-a","name":"A"}',
+      '{"type":"RegisterFaction","factionId":"order-b","name":"B"}',
+      '{"type":"RegisterPlace","placeId":"order-city","name":"City","country":"Syria"}',
+      ...Array.from({ length: 30 }, (_, i) =>
+        JSON.stringify({
+          type: 'SeizeCity',
+          placeId: 'order-city',
+          factionId: i % 2 === 0 ? 'order-a' : 'order-b',
+          occurred: { date: `2020-01-${String(i + 1).padStart(2, '0')}`, precision: 'day' },
+          sources: [{ outlet: 'Wire' }],
+        }),
+      ),
+    ];
+    const summary = await importer.importText(lines.join('\n'), 'order.ndjson');
+    expect(summary).toMatchObject({ total: 33, imported: 33, rejected: [] });
+    const dates: string[] = [];
+    for await (const resolved of client.readStream('city-order-city')) {
+      const data = resolved.event?.data as { occurred?: { date: string } };
+      if (resolved.event?.type === 'CitySeized') dates.push(data.occurred!.date);
+    }
+    expect(dates).toEqual(Array.from({ length: 30 }, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`));
   });
 
   describe('seedIfEmpty', () => {
