@@ -130,6 +130,8 @@ export class ProjectionRunner {
   private readonly logger: RunnerLogger;
   private subscription?: AllStreamSubscription;
   private paused = false;
+  /** The subscription reported it reached the end of the log (and has not fallen behind since). */
+  private caughtUp = false;
   private generation = 0;
   private queue: ProjectedEvent[] = [];
   private draining: Promise<void> | null = null;
@@ -215,7 +217,7 @@ export class ProjectionRunner {
 
   /** Status without touching the event store (lag unknown). */
   statusSnapshot(): ProjectionStatus[] {
-    return [...this.entries.values()].map((entry) => this.describe(entry, null));
+    return [...this.entries.values()].map((entry) => this.describe(entry, undefined));
   }
 
   /** Per projection: state, checkpoint, lag behind the head of the log, last error. */
@@ -318,6 +320,13 @@ export class ProjectionRunner {
     }
     this.subscription = subscription;
     this.paused = false;
+    this.caughtUp = false;
+    subscription.on('caughtUp', () => {
+      if (generation === this.generation) this.caughtUp = true;
+    });
+    subscription.on('fellBehind', () => {
+      if (generation === this.generation) this.caughtUp = false;
+    });
     subscription.on('data', (resolved) => {
       if (generation !== this.generation) return;
       this.backoffMs = this.options.initialBackoffMs;
@@ -541,7 +550,11 @@ export class ProjectionRunner {
     if (head === null) lag = 0;
     else if (head) lag = Math.max(0, Number(head.commit - (entry.checkpoint?.commit ?? -1n)));
     const state: ProjectionState =
-      entry.state === 'running' ? (lag === 0 || (lag === null && this.queue.length === 0) ? 'live' : 'catching-up') : entry.state;
+      entry.state === 'running'
+        ? lag === 0 || (lag === null && this.caughtUp && this.queue.length === 0)
+          ? 'live'
+          : 'catching-up'
+        : entry.state;
     return {
       name: entry.projection.name,
       state,
