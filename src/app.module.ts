@@ -10,6 +10,7 @@ import { MonumentsWriteModule } from './contexts/monuments/monuments-write.modul
 import { StatementsWriteModule } from './contexts/statements/statements-write.module.js';
 import { TerritoryReadModule } from './contexts/territory/territory-read.module.js';
 import { TerritoryWriteModule } from './contexts/territory/territory-write.module.js';
+import { TimelineReadModule } from './contexts/timeline/timeline-read.module.js';
 import { AuthModule } from './shared/auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         MonumentsWriteModule,
         StatementsWriteModule,
         AuditModule,
+        TimelineReadModule,
         LiveModule,
         HealthModule,
         ImportModule,
