@@ -11,6 +11,8 @@ import { StatementsWriteModule } from './contexts/statements/statements-write.mo
 import { TerritoryReadModule } from './contexts/territory/territory-read.module.js';
 import { TerritoryWriteModule } from './contexts/territory/territory-write.module.js';
 import { TimelineReadModule } from './contexts/timeline/timeline-read.module.js';
+import { ExplainModule } from './contexts/explain/explain.module.js';
+import { ProjectionsAdminModule } from './projections-admin/projections-admin.module.js';
 import { AuthModule } from './shared/auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
@@ -50,6 +52,8 @@ export class AppModule {
         StatementsWriteModule,
         AuditModule,
         TimelineReadModule,
+        ExplainModule,
+        ProjectionsAdminModule,
         LiveModule,
         HealthModule,
         ImportModule,

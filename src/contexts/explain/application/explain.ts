@@ -1,0 +1,76 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { type AuditedEvent, StreamHistoryQuery } from '../../audit/index.js';
+
+/** A read-model answer and the raw events that produced it. */
+export interface Explanation<Answer> {
+  answer: Answer;
+  /** The facts the answer cites, the corrections and retractions of them, in log order, as the audit shows them. */
+  events: AuditedEvent[];
+}
+
+const AMENDMENTS = new Set(['FactCorrected', 'FactRetracted']);
+
+const targetOf = (event: AuditedEvent): string | undefined => {
+  const target = (event.data as { eventId?: unknown } | null)?.eventId;
+  return typeof target === 'string' ? target : undefined;
+};
+
+function recordedAtOf(event: AuditedEvent): string {
+  const recordedAt = (event.metadata as { recordedAt?: unknown } | null)?.recordedAt;
+  if (typeof recordedAt === 'string' && !Number.isNaN(Date.parse(recordedAt))) return new Date(recordedAt).toISOString();
+  return event.created;
+}
+
+/** Whether an event was recorded by `asAt` (the same rule as the read models' asAt). */
+export function recordedBy(event: AuditedEvent, asAt: AsAt | undefined): boolean {
+  if (!asAt) return true;
+  if (asAt.kind === 'position') return event.position !== null && BigInt(event.position) <= asAt.position;
+  return recordedAtOf(event) <= asAt.recordedAt;
+}
+
+export interface SelectOptions {
+  asAt?: AsAt;
+  /** Also the retracted facts of these streams and their retractions: they explain what the answer leaves out. */
+  withRetractions?: boolean;
+}
+
+/**
+ * Picks, from the events of the streams an answer is about, the ones it cites and every correction or retraction of
+ * them (corrections live in the stream of the fact they amend), recorded by `asAt`.
+ */
+export function selectEvents(streamEvents: readonly AuditedEvent[], cited: ReadonlySet<string>, options: SelectOptions = {}): AuditedEvent[] {
+  const known = streamEvents.filter((event) => recordedBy(event, options.asAt));
+  const wanted = new Set(cited);
+  if (options.withRetractions) {
+    for (const event of known) {
+      const target = targetOf(event);
+      if (event.type === 'FactRetracted' && target) wanted.add(target);
+    }
+  }
+  const selected = known.filter((event) => wanted.has(event.eventId) || (AMENDMENTS.has(event.type) && wanted.has(targetOf(event) ?? '')));
+  const unique = new Map(selected.map((event) => [event.eventId, event]));
+  return [...unique.values()].sort((a, b) => {
+    const [pa, pb] = [BigInt(a.position ?? 0), BigInt(b.position ?? 0)];
+    return pa < pb ? -1 : pa > pb ? 1 : 0;
+  });
+}
+
+/** Reads the raw events behind an answer through the audit context's stream history. */
+@Injectable()
+export class EventsBehind {
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+
+  async of(streamNames: Iterable<string>, cited: ReadonlySet<string>, options: SelectOptions = {}): Promise<AuditedEvent[]> {
+    const events: AuditedEvent[] = [];
+    for (const streamName of new Set(streamNames)) {
+      try {
+        events.push(...(await this.queries.execute(new StreamHistoryQuery(streamName))));
+      } catch (error) {
+        if (!(error instanceof NotFoundException)) throw error;
+      }
+    }
+    return selectEvents(events, cited, options);
+  }
+}
