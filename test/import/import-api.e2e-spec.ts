@@ -1,19 +1,7 @@
-import { jest } from '@jest/globals';
 import { ImportService } from '../../src/import/import.service.js';
 import { seedIfEmpty } from '../../src/import/seed.js';
 import { hashApiKey } from '../../src/shared/auth/api-keys.js';
-import type { TestApp } from '../support/test-app.js';
-
-/**
- * Under jest on Node 20 the /docs page's @fastify/static cannot load (its dependency content-disposition is
- * ESM-only), and the app exits; as test/write-side/support.ts does, it is replaced by a plugin that serves nothing.
- * Nothing else is replaced: the API and the import run on the real embedded event store.
- */
-async function startTestApp(env: Record<string, string>): Promise<TestApp> {
-  jest.unstable_mockModule('@fastify/static', () => ({ default: async () => undefined }));
-  const support = await import('../support/test-app.js');
-  return support.startTestApp(env);
-}
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SOURCE = { outlet: 'Import spec' };
 const EDITOR_KEY = 'import-spec-editor-key';

@@ -43,7 +43,7 @@ describe('a realistic, messy dataset: every asOf question answered right', () =>
   };
 
   it('has the mess it claims: precisions, out-of-order reports, baselines, acting holders, vacancies, two offices at once', () => {
-    const seizures = dataset.lines.filter((line) => line.type === 'SeizeCity') as Array<{ occurred: { precision: string } }>;
+    const seizures = dataset.lines.filter((line) => line.type === 'SeizeCity') as unknown as Array<{ occurred: { precision: string } }>;
     expect(new Set(seizures.map((s) => s.occurred.precision))).toEqual(new Set(['day', 'month', 'year']));
     expect(dataset.lines.filter((line) => line.type === 'RegisterPlace').length).toBeGreaterThanOrEqual(200);
     expect(dataset.holderQuestions.some((q) => q.acting)).toBe(true);
