@@ -1,0 +1,120 @@
+import type { TestApp } from '../support/test-app.js';
+import { command, get } from '../timeline/support.js';
+import { audit, AUDITOR_KEY, day, EDITOR_KEY, freshId, sources, startApp, world } from '../write-side/support.js';
+
+/** /admin/projections: status, rebuild from the log (same answers afterwards), compare with a scratch replay. */
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof world>>;
+beforeAll(async () => {
+  app = await startApp();
+});
+beforeEach(async () => {
+  ids = await world(app);
+});
+afterAll(() => app.close());
+
+const send = async (method: string, path: string, key = AUDITOR_KEY) => {
+  const response = await fetch(`${app.baseUrl}${path}`, { method, headers: { 'x-api-key': key } });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+};
+
+async function story() {
+  const seized = await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.hts, fromFactionId: ids.government, occurred: day('2024-12-06'), sources });
+  await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.government, occurred: day('2016-01-01'), sources });
+  await command(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { occurred: day('2024-12-05') }, reason: 'r', notice: 'n' });
+  await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.president, occurred: day('2000-07-17'), sources });
+  const left = await command(app, `/admin/offices/${ids.office}/departures`, { personId: ids.president, reason: 'ousted', occurred: day('2024-12-08'), sources });
+  await command(app, '/admin/retractions', { eventId: left.eventIds[0], reason: 'premature', notice: 'withdrawn' });
+}
+
+const answers = async () => ({
+  history: (await get(app, `/territory/places/${ids.place}/history`)).body,
+  control: (await get(app, `/territory/places/${ids.place}/control?asOf=2024-12-05`)).body,
+  terms: (await get(app, `/leadership/offices/${ids.office}/terms`)).body,
+  timeline: (await get(app, `/timeline?placeId=${ids.place}&includeRetracted=true`)).body,
+  people: (await get(app, `/timeline?personId=${ids.president}&includeRetracted=true`)).body,
+});
+
+describe('/admin/projections', () => {
+  it('lists every projection with its state and checkpoint', async () => {
+    const { status, body } = await send('GET', '/admin/projections');
+    expect(status).toBe(200);
+    expect(body.map((projection: any) => projection.name)).toEqual(expect.arrayContaining(['territory.control.v1', 'timeline.facts.v1', 'audit.fact-index.v1']));
+    expect(body[0]).toEqual(expect.objectContaining({ state: expect.any(String), checkpoint: expect.anything(), lag: expect.anything(), rebuild: null }));
+  });
+
+  it.each(['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1'])('rebuilding %s from the log gives the same answers as before', async (name) => {
+    await story();
+    const before = await answers();
+    const rebuilt = await send('POST', `/admin/projections/${name}/rebuild?wait=true`);
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body).toMatchObject({ name, state: 'done', percent: 100, error: null, target: expect.any(String), checkpoint: expect.any(String) });
+    expect(BigInt(rebuilt.body.checkpoint)).toBeGreaterThanOrEqual(BigInt(rebuilt.body.target));
+    expect(await answers()).toEqual(before);
+    const status = await send('GET', `/admin/projections/${name}`);
+    expect(status.body).toMatchObject({ name, rebuild: { state: 'done' } });
+  });
+
+  it('a rebuild without wait answers 202 with its progress, and finishes', async () => {
+    await story();
+    const before = await answers();
+    const started = await send('POST', '/admin/projections/timeline.facts.v1/rebuild');
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ name: 'timeline.facts.v1', state: expect.stringMatching(/rebuilding|done/), target: expect.any(String) });
+    const deadline = Date.now() + 15_000;
+    let progress = started.body;
+    while (progress.state === 'rebuilding' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      progress = (await send('GET', '/admin/projections/timeline.facts.v1')).body.rebuild;
+    }
+    expect(progress).toMatchObject({ state: 'done', percent: 100 });
+    expect(await answers()).toEqual(before);
+  });
+
+  it.each(['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1', 'audit.fact-index.v1'])('compare: %s equals a copy replayed from the log', async (name) => {
+    await story();
+    const { status, body } = await send('GET', `/admin/projections/${name}/compare`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name, identical: true, position: expect.any(String) });
+    expect(body.eventsReplayed).toBeGreaterThan(0);
+    for (const table of body.tables) expect(table).toMatchObject({ onlyLiveCount: 0, onlyRebuiltCount: 0, liveRows: table.rebuiltRows });
+    expect(body.tables.some((table: any) => table.liveRows > 0)).toBe(true);
+  });
+
+  it('compare shows rows that differ from the log', async () => {
+    await story();
+    const { ReadStore } = await import('../../src/infrastructure/read-store/read-store.js');
+    const db = app.app.get(ReadStore).db;
+    const placeId = freshId('tampered');
+    await db
+      .insertInto('territory_control_intervals')
+      .values({ place_id: placeId, seq: 0, controller: 'nobody', from_date: null, to_date: null, disputed: 0, contenders: '[]', source_event_ids: '[]', approximate: 0, inferred: 0 })
+      .execute();
+    try {
+      const { body } = await send('GET', '/admin/projections/territory.control.v1/compare');
+      expect(body.identical).toBe(false);
+      const intervals = body.tables.find((table: any) => table.table === 'territory_control_intervals');
+      expect(intervals).toMatchObject({ onlyLiveCount: 1, onlyRebuiltCount: 0, onlyLive: [expect.objectContaining({ place_id: placeId, controller: 'nobody' })] });
+    } finally {
+      await db.deleteFrom('territory_control_intervals').where('place_id', '=', placeId).execute();
+    }
+  });
+
+  it.each([
+    ['POST', '/admin/projections/no.such.v1/rebuild'],
+    ['GET', '/admin/projections/no.such.v1'],
+    ['GET', '/admin/projections/no.such.v1/compare'],
+  ])('%s %s: an unknown projection is a 404 problem naming name', async (method, path) => {
+    const { status, headers, body } = await send(method, path);
+    expect(status).toBe(404);
+    expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(body).toMatchObject({ status: 404, code: 'PROJECTIONS.UNKNOWN_PROJECTION', errors: [{ field: 'name', message: expect.any(String) }] });
+  });
+
+  it('needs the auditor role', async () => {
+    expect((await send('POST', '/admin/projections/timeline.facts.v1/rebuild', EDITOR_KEY)).status).toBe(403);
+    expect((await audit(app, '/admin/projections', EDITOR_KEY)).status).toBe(403);
+    expect((await send('GET', '/admin/projections', 'no-such-key')).status).toBe(401);
+  });
+});
