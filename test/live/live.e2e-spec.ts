@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
 import { DEVELOPMENT_KEYS } from '../../src/shared/auth/api-keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -81,6 +82,13 @@ async function post(app: TestApp, path: string, body: unknown) {
   return (await response.json()) as { position: string; eventIds: string[] };
 }
 
+/** Setup the projections have applied: a feed opened after this sees only what comes next. */
+async function settled(app: TestApp, path: string, body: unknown) {
+  const result = await post(app, path, body);
+  await app.app.get(ProjectionRunner).waitFor(result.position);
+  return result;
+}
+
 describe('live updates over Server-Sent Events', () => {
   let app: TestApp;
   const hts = freshId('hts');
@@ -100,7 +108,7 @@ describe('live updates over Server-Sent Events', () => {
 
   it('delivers a command as a message whose id is its log position, and the query shows it', async () => {
     const placeId = freshId('hama');
-    await post(app, '/admin/places', { placeId, name: 'Hama', country: 'Syria' });
+    await settled(app, '/admin/places', { placeId, name: 'Hama', country: 'Syria' });
     const sse = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, { 'x-api-key': READER });
     expect(sse.status).toBe(200);
     expect(sse.contentType).toContain('text/event-stream');
@@ -118,7 +126,7 @@ describe('live updates over Server-Sent Events', () => {
 
   it('resumes from Last-Event-ID with nothing missed and nothing repeated', async () => {
     const placeId = freshId('aleppo');
-    await post(app, '/admin/places', { placeId, name: 'Aleppo', country: 'Syria' });
+    await settled(app, '/admin/places', { placeId, name: 'Aleppo', country: 'Syria' });
     const first = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, { 'x-api-key': READER });
     const a = await seize(placeId, hts, '2024-11-29');
     await first.waitFor(1);
@@ -145,8 +153,8 @@ describe('live updates over Server-Sent Events', () => {
   it('filters by key and keeps read models apart', async () => {
     const watched = freshId('watched');
     const other = freshId('other');
-    await post(app, '/admin/places', { placeId: watched, name: 'Watched', country: 'Syria' });
-    await post(app, '/admin/places', { placeId: other, name: 'Other', country: 'Syria' });
+    await settled(app, '/admin/places', { placeId: watched, name: 'Watched', country: 'Syria' });
+    await settled(app, '/admin/places', { placeId: other, name: 'Other', country: 'Syria' });
     const territory = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${watched}`, { 'x-api-key': READER });
     const leadership = await SseClient.open(`${app.baseUrl}/live/leadership`, { 'x-api-key': READER });
     try {
