@@ -2,10 +2,16 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nes
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { validationError } from '../shared/domain/domain-error.js';
-import { type ProjectionView, ProjectionsAdminService, type RebuildProgress } from './projections-admin.service.js';
+import { type ProjectionView, ProjectionsAdminService, REBUILD_MODES, type RebuildMode, type RebuildProgress } from './projections-admin.service.js';
 import type { Comparison } from './scratch-replay.js';
 
 const NAME = { name: 'name', example: 'territory.control.v1', description: 'A registered projection (GET /admin/projections)' };
+
+function parseMode(value: string | undefined): RebuildMode {
+  if (value === undefined || value === '') return 'copy';
+  if ((REBUILD_MODES as readonly string[]).includes(value)) return value as RebuildMode;
+  throw validationError('PROJECTIONS.INVALID_MODE', 'mode', `must be one of ${REBUILD_MODES.join(', ')}`);
+}
 
 function parseWait(value: string | undefined): boolean {
   if (value === undefined || value === 'false') return false;
@@ -37,15 +43,23 @@ export class ProjectionsAdminController {
   @ApiOperation({
     summary: 'Rebuild a read model from the log',
     description:
-      'Drops the projection\'s tables and checkpoint and replays the whole log into it (its queries answer from a ' +
-      'partial model until it caught up). 202 with the progress (poll GET /admin/projections/:name); with ' +
-      'wait=true, 200 once it applied the log up to the head it started from.',
+      'mode=copy (default): replays the whole log into a fresh copy while the live model keeps answering, and ' +
+      'replaces the live model with it in one transaction once it reached the live checkpoint (no downtime). ' +
+      'mode=in-place: drops the tables and checkpoint and replays into them (queries see a partial model until it ' +
+      'caught up). 202 with the progress (poll GET /admin/projections/:name); with wait=true, 200 once done. ' +
+      '409 while a rebuild of it runs.',
   })
   @ApiParam(NAME)
   @ApiQuery({ name: 'wait', required: false, enum: ['true', 'false'] })
-  async rebuild(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('wait') wait?: string): Promise<RebuildProgress> {
+  @ApiQuery({ name: 'mode', required: false, enum: REBUILD_MODES })
+  async rebuild(
+    @Param('name') name: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('wait') wait?: string,
+    @Query('mode') mode?: string,
+  ): Promise<RebuildProgress> {
     const waiting = parseWait(wait);
-    const progress = await this.projections.rebuild(name, { wait: waiting });
+    const progress = await this.projections.rebuild(name, { wait: waiting, mode: parseMode(mode) });
     if (waiting) reply.status(200);
     return progress;
   }

@@ -5,17 +5,29 @@ import { ProjectionRegistry } from '../infrastructure/projections/projection-reg
 import { ProjectionRunner, type ProjectionStatus } from '../infrastructure/projections/projection-runner.js';
 import type { Projection } from '../infrastructure/projections/projection.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
-import { notFound } from '../shared/domain/domain-error.js';
-import { type Comparison, diffTables, replayIntoScratch } from './scratch-replay.js';
+import { illegalState, notFound } from '../shared/domain/domain-error.js';
+import { readCheckpoint } from '../infrastructure/projections/checkpoint-store.js';
+import { type Comparison, diffTables, replayIntoScratch, ScratchCopy, swapIn } from './scratch-replay.js';
+
+const MAX_SWAP_ATTEMPTS = 50;
+
+/**
+ * `copy`: replay the log into a fresh copy while the live model keeps answering, and swap it in (one transaction)
+ * once it reached the live checkpoint. `in-place`: the runner drops the live tables and replays into them (queries
+ * see a partial model meanwhile).
+ */
+export const REBUILD_MODES = ['copy', 'in-place'] as const;
+export type RebuildMode = (typeof REBUILD_MODES)[number];
 
 export interface RebuildProgress {
   name: string;
+  mode: RebuildMode;
   state: 'rebuilding' | 'done' | 'failed';
   startedAt: string;
   finishedAt: string | null;
   /** The head of the log when the rebuild started: it is done once the projection applied up to it. */
   target: string | null;
-  /** The projection's checkpoint now. */
+  /** The rebuilt model's checkpoint now (mode copy: the copy's). */
   checkpoint: string | null;
   /** checkpoint / target, 0..100 (100 when the log was empty). */
   percent: number;
@@ -28,8 +40,8 @@ export type ProjectionView = ProjectionStatus & { rebuild: RebuildProgress | nul
 const unknownProjection = (name: string) => notFound('PROJECTIONS.UNKNOWN_PROJECTION', `no projection "${name}" is registered`, 'name');
 
 /**
- * Operations on the read models: status, rebuild from the log (the runner's in-place rebuild: drop, replay;
- * progress tracked here) and comparison of a live model with a copy replayed from the log into a scratch store.
+ * Operations on the read models: status, rebuild from the log (into a fresh copy swapped in when caught up, or the
+ * runner's in-place drop-and-replay; progress tracked here) and comparison of a live model with a copy replayed from the log into a scratch store.
  */
 @Injectable()
 export class ProjectionsAdminService {
@@ -62,7 +74,7 @@ export class ProjectionsAdminService {
   private progressOf(status: ProjectionStatus): RebuildProgress | null {
     const progress = this.rebuilds.get(status.name);
     if (!progress) return null;
-    if (progress.state === 'rebuilding') {
+    if (progress.state === 'rebuilding' && progress.mode === 'in-place') {
       progress.checkpoint = status.checkpoint;
       progress.eventsApplied = status.eventsApplied;
       progress.percent = percentOf(status.checkpoint, progress.target);
@@ -71,31 +83,84 @@ export class ProjectionsAdminService {
     return { ...progress };
   }
 
-  /** Starts a rebuild; resolves with its progress right away. `wait`: resolves once it reached the head it started from. */
-  async rebuild(name: string, options: { wait?: boolean; timeoutMs?: number } = {}): Promise<RebuildProgress> {
-    this.projection(name);
-    const head = (await this.runner.status()).find((status) => status.name === name)?.headPosition ?? null;
+  /**
+   * Starts a rebuild and resolves with its progress right away; with `wait`, once it is done (mode in-place: once it
+   * applied the log up to the head it started from; mode copy: once the copy replaced the live model).
+   */
+  async rebuild(name: string, options: { mode?: RebuildMode; wait?: boolean; timeoutMs?: number } = {}): Promise<RebuildProgress> {
+    const projection = this.projection(name);
+    const mode = options.mode ?? 'copy';
+    const running = this.rebuilds.get(name);
+    if (running?.state === 'rebuilding') {
+      throw illegalState('PROJECTIONS.REBUILD_RUNNING', `projection "${name}" is being rebuilt already (since ${running.startedAt})`, 'name');
+    }
+    // Registered before any await, so a second request for the same projection is refused.
     const progress: RebuildProgress = {
       name,
+      mode,
       state: 'rebuilding',
       startedAt: new Date().toISOString(),
       finishedAt: null,
-      target: head,
+      target: null,
       checkpoint: null,
-      percent: head === null ? 100 : 0,
+      percent: 0,
       eventsApplied: 0,
       error: null,
     };
     this.rebuilds.set(name, progress);
-    await this.runner.rebuild(name);
-    const done = (head === null ? Promise.resolve() : this.runner.waitFor(BigInt(head), { projections: [name], timeoutMs: options.timeoutMs ?? 3_600_000 })).then(
-      () => Object.assign(progress, { state: 'done', finishedAt: new Date().toISOString(), percent: 100, checkpoint: this.checkpointOf(name) }),
-      (error: Error) => Object.assign(progress, { state: 'failed', finishedAt: new Date().toISOString(), error: error.message }),
-    );
+    const head = (await this.runner.status()).find((status) => status.name === name)?.headPosition ?? null;
+    Object.assign(progress, { target: head, percent: head === null ? 100 : 0 });
+    const finish = (error?: Error) =>
+      Object.assign(
+        progress,
+        error
+          ? { state: 'failed', finishedAt: new Date().toISOString(), error: error.message }
+          : { state: 'done', finishedAt: new Date().toISOString(), percent: 100, checkpoint: progress.mode === 'copy' ? progress.checkpoint : this.checkpointOf(name) },
+      );
+    let done: Promise<unknown>;
+    if (mode === 'copy') {
+      done = this.rebuildIntoCopy(projection, progress).then(() => finish(), finish);
+    } else {
+      await this.runner.rebuild(name);
+      done = (head === null ? Promise.resolve() : this.runner.waitFor(BigInt(head), { projections: [name], timeoutMs: options.timeoutMs ?? 3_600_000 })).then(
+        () => finish(),
+        finish,
+      );
+    }
     if (options.wait) await done;
-    const status = this.runner.statusSnapshot().find((candidate) => candidate.name === name);
-    if (status && progress.state !== 'rebuilding') progress.eventsApplied = status.eventsApplied;
+    if (mode === 'in-place' && progress.state !== 'rebuilding') {
+      progress.eventsApplied = this.runner.statusSnapshot().find((candidate) => candidate.name === name)?.eventsApplied ?? progress.eventsApplied;
+    }
     return { ...progress };
+  }
+
+  /**
+   * Replays the log into a scratch copy up to the live checkpoint, then swaps it in if the live model has not moved
+   * since; otherwise catches the copy up to the new checkpoint and tries again.
+   */
+  private async rebuildIntoCopy(projection: Projection, progress: RebuildProgress): Promise<void> {
+    const copy = await ScratchCopy.open(projection);
+    try {
+      for (let attempt = 0; attempt < MAX_SWAP_ATTEMPTS; attempt++) {
+        const live = await readCheckpoint(this.store.db, projection.name);
+        if (live) {
+          progress.target = live.commit.toString();
+          await copy.catchUp(this.client, live.commit, (replayed, position) => {
+            progress.eventsApplied = replayed;
+            progress.checkpoint = position.toString();
+            progress.percent = percentOf(progress.checkpoint, progress.target);
+          });
+        }
+        if (await swapIn(this.store, copy)) {
+          progress.checkpoint = live ? live.commit.toString() : null;
+          progress.eventsApplied = copy.replayed;
+          return;
+        }
+      }
+      throw new Error(`the live model kept moving: not swapped in after ${MAX_SWAP_ATTEMPTS} attempts`);
+    } finally {
+      await copy.close();
+    }
   }
 
   private checkpointOf(name: string): string | null {

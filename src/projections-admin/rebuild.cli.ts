@@ -5,15 +5,16 @@ import path from 'node:path';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
 import { processesHoldingOpen } from '../import/data-dir-guard.js';
 
-const USAGE = `Usage: npm run rebuild -- NAME [--compare] [--json]
+const USAGE = `Usage: npm run rebuild -- NAME [--in-place] [--compare] [--json]
        npm run rebuild -- --list
        node dist/src/projections-admin/rebuild.cli.js NAME
 
-Rebuilds one read model (projection) from the event log: drops its tables and checkpoint and replays the whole log
-into it, showing progress on stderr, then prints a summary on stdout. With the API running, prefer
+Rebuilds one read model (projection) from the event log, showing progress on stderr, then prints a summary on
+stdout. By default the log is replayed into a fresh copy that replaces the model in one transaction once caught up. With the API running, prefer
 POST /admin/projections/NAME/rebuild (role auditor): this CLI opens the stores itself.
 
 Options:
+  --in-place  drop the model's tables and checkpoint and replay into them instead
   --list      list the projections and their checkpoints, then exit
   --compare   after the rebuild, replay the log into a scratch copy and compare it with the rebuilt model
   --json      print the summary as JSON
@@ -30,6 +31,7 @@ const EXIT = { ok: 0, failed: 1, error: 2 } as const;
 interface Args {
   name?: string;
   list: boolean;
+  inPlace: boolean;
   compare: boolean;
   json: boolean;
   help: boolean;
@@ -37,10 +39,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { list: false, compare: false, json: false, help: false, unknown: [] };
+  const args: Args = { list: false, inPlace: false, compare: false, json: false, help: false, unknown: [] };
   for (const arg of argv) {
     if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '--list') args.list = true;
+    else if (arg === '--in-place') args.inPlace = true;
     else if (arg === '--compare') args.compare = true;
     else if (arg === '--json') args.json = true;
     else if (arg.startsWith('-')) args.unknown.push(arg);
@@ -84,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     const name = args.name!;
     let progress;
     try {
-      progress = await admin.rebuild(name);
+      progress = await admin.rebuild(name, { mode: args.inPlace ? 'in-place' : 'copy' });
     } catch (error) {
       if ((error as { code?: string }).code === 'PROJECTIONS.UNKNOWN_PROJECTION') {
         const names = (await admin.list()).map((status) => status.name);

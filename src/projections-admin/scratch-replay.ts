@@ -1,6 +1,7 @@
 import { type EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
 import { applyEvents, migrateProjection } from '../infrastructure/projections/apply-events.js';
-import type { ProjectedEvent, Projection } from '../infrastructure/projections/projection.js';
+import { readCheckpoint } from '../infrastructure/projections/checkpoint-store.js';
+import type { LogPosition, ProjectedEvent, Projection } from '../infrastructure/projections/projection.js';
 import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
 import { openReadStore, type ReadDb } from '../infrastructure/read-store/read-store.factory.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
@@ -30,42 +31,93 @@ export interface Comparison {
 }
 
 /**
- * Replays the log up to `upTo` (inclusive) into a scratch copy of one projection: a private in-memory SQLite read
- * store, so nothing of the live model is touched, whatever the live dialect. The projection's handlers key their
- * per-transaction state by transaction, so the live instance can feed both.
+ * A private copy of one projection in an in-memory SQLite read store, fed from the log: nothing of the live model
+ * is touched, whatever the live dialect. The projection's handlers key their per-transaction state by transaction,
+ * so the live instance can feed both.
  */
-export async function replayIntoScratch(
-  client: EventStoreDBClient,
-  projection: Projection,
-  upTo: bigint,
-  onProgress?: (replayed: number, position: bigint) => void,
-): Promise<{ store: ReadStore; replayed: number }> {
-  const store = new ReadStore(await openReadStore({ dialect: 'sqlite', path: ':memory:' }));
-  try {
+export class ScratchCopy {
+  /** Events applied to the copy (past its checkpoint). */
+  replayed = 0;
+
+  private constructor(
+    readonly projection: Projection,
+    readonly store: ReadStore,
+  ) {}
+
+  static async open(projection: Projection): Promise<ScratchCopy> {
+    const store = new ReadStore(await openReadStore({ dialect: 'sqlite', path: ':memory:' }));
     await migrateProjection(store, projection);
+    return new ScratchCopy(projection, store);
+  }
+
+  checkpoint(): Promise<LogPosition | null> {
+    return readCheckpoint(this.store.db, this.projection.name);
+  }
+
+  /** Applies the log after the copy's checkpoint up to `upTo` (inclusive commit position). */
+  async catchUp(client: EventStoreDBClient, upTo: bigint, onProgress?: (replayed: number, position: bigint) => void): Promise<void> {
+    const from = await this.checkpoint();
+    if (from && from.commit >= upTo) return;
     let batch: ProjectedEvent[] = [];
-    let replayed = 0;
     const flush = async () => {
       if (batch.length === 0) return;
       const events = batch;
       batch = [];
-      await applyEvents(store, projection, events);
-      replayed += events.length;
-      onProgress?.(replayed, events[events.length - 1].position);
+      const applied = await applyEvents(this.store, this.projection, events);
+      this.replayed += applied.advancedBy;
+      onProgress?.(this.replayed, events[events.length - 1].position);
     };
     // Read to the end rather than breaking out early (a half-consumed read can hold up the client's dispose()).
-    for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: START })) {
+    for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: from ? { commit: from.commit, prepare: from.prepare } : START })) {
       const event = toProjectedEvent(resolved);
       if (!event || event.position > upTo) continue;
       batch.push(event);
       if (batch.length >= BATCH) await flush();
     }
     await flush();
-    return { store, replayed };
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/** Replays the log up to `upTo` (inclusive) into a fresh scratch copy. */
+export async function replayIntoScratch(client: EventStoreDBClient, projection: Projection, upTo: bigint): Promise<{ store: ReadStore; replayed: number }> {
+  const copy = await ScratchCopy.open(projection);
+  try {
+    await copy.catchUp(client, upTo);
   } catch (error) {
-    await store.close();
+    await copy.close();
     throw error;
   }
+  return { store: copy.store, replayed: copy.replayed };
+}
+
+const INSERT_VARIABLES = 900;
+
+/**
+ * In one transaction of the live store: if the live projection's checkpoint is exactly the copy's, replaces every
+ * row of its tables with the copy's (readers see the old model or the new one, never a partial one). Returns false,
+ * changing nothing, when the live model has moved on (catch the copy up and try again). The checkpoint row is read
+ * with the lock applyEvents takes, so the runner cannot apply to this projection meanwhile.
+ */
+export async function swapIn(live: ReadStore, copy: ScratchCopy): Promise<boolean> {
+  const target = await copy.checkpoint();
+  const { name, tables = [] } = copy.projection;
+  return live.transaction(async (tx) => {
+    const current = await readCheckpoint(tx, name, { dialect: live.dialect, lock: true });
+    const same = current === null ? target === null : target !== null && current.commit === target.commit && current.prepare === target.prepare;
+    if (!same) return false;
+    for (const table of tables) {
+      await tx.deleteFrom(table).execute();
+      const rows = (await copy.store.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+      if (rows.length === 0) continue;
+      const chunk = Math.max(1, Math.floor(INSERT_VARIABLES / Math.max(1, Object.keys(rows[0]).length)));
+      for (let i = 0; i < rows.length; i += chunk) await tx.insertInto(table).values(rows.slice(i, i + chunk)).execute();
+    }
+    return true;
+  });
 }
 
 /** Values as the two dialects return them differ in type (bigint as string or number, 0/1 or booleans): compare text. */

@@ -44,32 +44,76 @@ describe('/admin/projections', () => {
     expect(body[0]).toEqual(expect.objectContaining({ state: expect.any(String), checkpoint: expect.anything(), lag: expect.anything(), rebuild: null }));
   });
 
-  it.each(['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1'])('rebuilding %s from the log gives the same answers as before', async (name) => {
-    await story();
-    const before = await answers();
-    const rebuilt = await send('POST', `/admin/projections/${name}/rebuild?wait=true`);
-    expect(rebuilt.status).toBe(200);
-    expect(rebuilt.body).toMatchObject({ name, state: 'done', percent: 100, error: null, target: expect.any(String), checkpoint: expect.any(String) });
-    expect(BigInt(rebuilt.body.checkpoint)).toBeGreaterThanOrEqual(BigInt(rebuilt.body.target));
-    expect(await answers()).toEqual(before);
-    const status = await send('GET', `/admin/projections/${name}`);
-    expect(status.body).toMatchObject({ name, rebuild: { state: 'done' } });
+  const MODES = ['copy', 'in-place'] as const;
+  const NAMES = ['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1', 'audit.fact-index.v1'];
+
+  describe.each(MODES)('rebuild, mode %s', (mode) => {
+    it.each(NAMES)('rebuilding %s from the log gives the same answers as before', async (name) => {
+      await story();
+      const before = await answers();
+      const rebuilt = await send('POST', `/admin/projections/${name}/rebuild?wait=true&mode=${mode}`);
+      expect(rebuilt.status).toBe(200);
+      expect(rebuilt.body).toMatchObject({ name, mode, state: 'done', percent: 100, error: null, target: expect.any(String), checkpoint: expect.any(String) });
+      expect(rebuilt.body.eventsApplied).toBeGreaterThan(0);
+      expect(BigInt(rebuilt.body.checkpoint)).toBeGreaterThanOrEqual(BigInt(rebuilt.body.target));
+      expect(await answers()).toEqual(before);
+      const status = await send('GET', `/admin/projections/${name}`);
+      expect(status.body).toMatchObject({ name, rebuild: { mode, state: 'done' } });
+      expect((await send('GET', `/admin/projections/${name}/compare`)).body.identical).toBe(true);
+    });
+
+    it('without wait answers 202 with its progress, answers stay the same throughout, and it finishes', async () => {
+      await story();
+      const before = await answers();
+      const started = await send('POST', `/admin/projections/timeline.facts.v1/rebuild?mode=${mode}`);
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({ name: 'timeline.facts.v1', mode, state: expect.stringMatching(/rebuilding|done/), target: expect.any(String) });
+      if (mode === 'copy') expect(await answers()).toEqual(before);
+      const deadline = Date.now() + 15_000;
+      let progress = started.body;
+      while (progress.state === 'rebuilding' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        progress = (await send('GET', '/admin/projections/timeline.facts.v1')).body.rebuild;
+        if (mode === 'copy') expect(await answers()).toEqual(before);
+      }
+      expect(progress).toMatchObject({ state: 'done', percent: 100 });
+      expect(await answers()).toEqual(before);
+    });
+
+    it('repairs a live model that drifted from the log', async () => {
+      await story();
+      const { ReadStore } = await import('../../src/infrastructure/read-store/read-store.js');
+      const db = app.app.get(ReadStore).db;
+      const placeId = freshId('tampered');
+      await db
+        .insertInto('territory_control_intervals')
+        .values({ place_id: placeId, seq: 0, controller: 'nobody', from_date: null, to_date: null, disputed: 0, contenders: '[]', source_event_ids: '[]', approximate: 0, inferred: 0 })
+        .execute();
+      expect((await send('GET', '/admin/projections/territory.control.v1/compare')).body.identical).toBe(false);
+      expect((await send('POST', `/admin/projections/territory.control.v1/rebuild?wait=true&mode=${mode}`)).body.state).toBe('done');
+      expect(await db.selectFrom('territory_control_intervals').selectAll().where('place_id', '=', placeId).execute()).toEqual([]);
+      expect((await send('GET', '/admin/projections/territory.control.v1/compare')).body.identical).toBe(true);
+    });
   });
 
-  it('a rebuild without wait answers 202 with its progress, and finishes', async () => {
+  it('a second rebuild of the same projection while one runs is refused (409 problem naming name)', async () => {
     await story();
-    const before = await answers();
-    const started = await send('POST', '/admin/projections/timeline.facts.v1/rebuild');
-    expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ name: 'timeline.facts.v1', state: expect.stringMatching(/rebuilding|done/), target: expect.any(String) });
-    const deadline = Date.now() + 15_000;
-    let progress = started.body;
-    while (progress.state === 'rebuilding' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      progress = (await send('GET', '/admin/projections/timeline.facts.v1')).body.rebuild;
-    }
-    expect(progress).toMatchObject({ state: 'done', percent: 100 });
-    expect(await answers()).toEqual(before);
+    const { ProjectionsAdminService } = await import('../../src/projections-admin/projections-admin.service.js');
+    const admin = app.app.get(ProjectionsAdminService);
+    const first = admin.rebuild('timeline.facts.v1', { wait: true });
+    const second = await send('POST', '/admin/projections/timeline.facts.v1/rebuild');
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ code: 'PROJECTIONS.REBUILD_RUNNING', errors: [{ field: 'name' }] });
+    expect(await first).toMatchObject({ state: 'done' });
+  });
+
+  it.each([
+    ['mode=sideways', 'mode'],
+    ['wait=maybe', 'wait'],
+  ])('%s is a 400 problem naming %s', async (query, field) => {
+    const { status, body } = await send('POST', `/admin/projections/timeline.facts.v1/rebuild?${query}`);
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([expect.objectContaining({ field })]);
   });
 
   it.each(['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1', 'audit.fact-index.v1'])('compare: %s equals a copy replayed from the log', async (name) => {
