@@ -7,7 +7,7 @@ import type { Projection } from '../infrastructure/projections/projection.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
 import { illegalState, notFound } from '../shared/domain/domain-error.js';
 import { readCheckpoint } from '../infrastructure/projections/checkpoint-store.js';
-import { type Comparison, diffTables, replayIntoScratch, ScratchCopy, swapIn } from './scratch-replay.js';
+import { atSameCheckpoint, type Comparison, diffTables, ScratchCopy, swapIn } from './scratch-replay.js';
 
 const MAX_SWAP_ATTEMPTS = 50;
 
@@ -168,21 +168,25 @@ export class ProjectionsAdminService {
   }
 
   /**
-   * Replays the log, up to where the live model is, into a scratch copy and diffs the two table by table. Waits
-   * (briefly) for the live model to reach the head first; writes arriving during the comparison can show up as
-   * differences of the live side, so compare on a quiet log or compare again.
+   * Replays the log, up to where the live model is, into a scratch copy and diffs the two table by table. The live
+   * tables are read in one transaction holding the projection's checkpoint at the copy's position, so both sides
+   * reflect exactly the same prefix of the log even while events keep arriving.
    */
   async compare(name: string): Promise<Comparison> {
     const projection = this.projection(name);
-    await this.runner.waitForHead({ timeoutMs: 30_000 }).catch(() => undefined);
-    const checkpoint = this.checkpointOf(name);
-    const { store: scratch, replayed } = await replayIntoScratch(this.client, projection, checkpoint === null ? -1n : BigInt(checkpoint));
+    const copy = await ScratchCopy.open(projection);
     try {
-      const tables = await diffTables(this.store.db, scratch.db, projection.tables ?? []);
-      const identical = tables.every((table) => table.onlyLiveCount === 0 && table.onlyRebuiltCount === 0);
-      return { name, position: checkpoint, eventsReplayed: replayed, identical, tables };
+      for (let attempt = 0; attempt < MAX_SWAP_ATTEMPTS; attempt++) {
+        const live = await readCheckpoint(this.store.db, name);
+        if (live) await copy.catchUp(this.client, live.commit);
+        const tables = await atSameCheckpoint(this.store, copy, (tx) => diffTables(tx, copy.store.db, projection.tables ?? []));
+        if (!tables) continue;
+        const identical = tables.every((table) => table.onlyLiveCount === 0 && table.onlyRebuiltCount === 0);
+        return { name, position: live ? live.commit.toString() : null, eventsReplayed: copy.replayed, identical, tables };
+      }
+      throw new Error(`the live model kept moving: not compared after ${MAX_SWAP_ATTEMPTS} attempts`);
     } finally {
-      await scratch.close();
+      await copy.close();
     }
   }
 }

@@ -3,8 +3,8 @@ import { applyEvents, migrateProjection } from '../infrastructure/projections/ap
 import { readCheckpoint } from '../infrastructure/projections/checkpoint-store.js';
 import type { LogPosition, ProjectedEvent, Projection } from '../infrastructure/projections/projection.js';
 import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
-import { openReadStore, type ReadDb } from '../infrastructure/read-store/read-store.factory.js';
-import { ReadStore } from '../infrastructure/read-store/read-store.js';
+import { openReadStore } from '../infrastructure/read-store/read-store.factory.js';
+import { type ReadExecutor, ReadStore, type ReadTx } from '../infrastructure/read-store/read-store.js';
 
 const BATCH = 500;
 
@@ -82,18 +82,6 @@ export class ScratchCopy {
   }
 }
 
-/** Replays the log up to `upTo` (inclusive) into a fresh scratch copy. */
-export async function replayIntoScratch(client: EventStoreDBClient, projection: Projection, upTo: bigint): Promise<{ store: ReadStore; replayed: number }> {
-  const copy = await ScratchCopy.open(projection);
-  try {
-    await copy.catchUp(client, upTo);
-  } catch (error) {
-    await copy.close();
-    throw error;
-  }
-  return { store: copy.store, replayed: copy.replayed };
-}
-
 const INSERT_VARIABLES = 900;
 
 /**
@@ -103,13 +91,8 @@ const INSERT_VARIABLES = 900;
  * with the lock applyEvents takes, so the runner cannot apply to this projection meanwhile.
  */
 export async function swapIn(live: ReadStore, copy: ScratchCopy): Promise<boolean> {
-  const target = await copy.checkpoint();
-  const { name, tables = [] } = copy.projection;
-  return live.transaction(async (tx) => {
-    const current = await readCheckpoint(tx, name, { dialect: live.dialect, lock: true });
-    const same = current === null ? target === null : target !== null && current.commit === target.commit && current.prepare === target.prepare;
-    if (!same) return false;
-    for (const table of tables) {
+  const swapped = await atSameCheckpoint(live, copy, async (tx) => {
+    for (const table of copy.projection.tables ?? []) {
       await tx.deleteFrom(table).execute();
       const rows = (await copy.store.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
       if (rows.length === 0) continue;
@@ -117,6 +100,20 @@ export async function swapIn(live: ReadStore, copy: ScratchCopy): Promise<boolea
       for (let i = 0; i < rows.length; i += chunk) await tx.insertInto(table).values(rows.slice(i, i + chunk)).execute();
     }
     return true;
+  });
+  return swapped ?? false;
+}
+
+/**
+ * Runs `fn` in a live-store transaction holding the projection's checkpoint row (the lock applyEvents takes) if the
+ * live checkpoint is exactly the copy's; undefined, without running it, when the live model has moved on.
+ */
+export async function atSameCheckpoint<T>(live: ReadStore, copy: ScratchCopy, fn: (tx: ReadTx) => Promise<T>): Promise<T | undefined> {
+  const target = await copy.checkpoint();
+  return live.transaction(async (tx) => {
+    const current = await readCheckpoint(tx, copy.projection.name, { dialect: live.dialect, lock: true });
+    const same = current === null ? target === null : target !== null && current.commit === target.commit && current.prepare === target.prepare;
+    return same ? fn(tx) : undefined;
   });
 }
 
@@ -130,13 +127,13 @@ function normalise(row: Record<string, unknown>): Record<string, string | null> 
   return out;
 }
 
-async function rowsOf(db: ReadDb, table: string): Promise<Array<Record<string, string | null>>> {
+async function rowsOf(db: ReadExecutor, table: string): Promise<Array<Record<string, string | null>>> {
   const rows = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
   return rows.map(normalise);
 }
 
 /** The rows of each table of the projection that only one side has (as multisets), at most `limit` per side. */
-export async function diffTables(live: ReadDb, rebuilt: ReadDb, tables: readonly string[], limit = 20): Promise<TableDiff[]> {
+export async function diffTables(live: ReadExecutor, rebuilt: ReadExecutor, tables: readonly string[], limit = 20): Promise<TableDiff[]> {
   const diffs: TableDiff[] = [];
   for (const table of tables) {
     const [a, b] = [await rowsOf(live, table), await rowsOf(rebuilt, table)];
