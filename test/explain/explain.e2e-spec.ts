@@ -66,6 +66,18 @@ describe('explain territory', () => {
     expect(events.map((event) => event.eventId)).toEqual([first.eventIds[0], retracted.eventIds[0], second.eventIds[0], retraction.eventIds[0]]);
   });
 
+  it('control map of a faction: every place it held, with the seizures behind each', async () => {
+    const seized = await seize(ids.hts, '2024-12-05');
+    const placeId = freshId('aleppo');
+    await command(app, '/admin/places', { placeId, name: 'Aleppo', country: 'Syria' });
+    const other = await command(app, `/admin/places/${placeId}/seizures`, { factionId: ids.hts, occurred: day('2024-11-30'), sources });
+    const query = `control?asOf=2024-12-06&factionId=${ids.hts}`;
+    const { answer, events } = await explain(`territory/${query}`);
+    expect(answer).toEqual((await get(app, `/territory/${query}`)).body);
+    expect(answer.map((entry: any) => entry.placeId).sort()).toEqual([ids.place, placeId].sort());
+    expect(events.map((event) => event.eventId)).toEqual([seized.eventIds[0], other.eventIds[0]]);
+  });
+
   it('an unknown place is the query\'s 404 problem', async () => {
     const response = await audit(app, `/admin/audit/explain/territory/places/${freshId('nowhere')}/control`);
     expect(response.status).toBe(404);
@@ -88,6 +100,21 @@ describe('explain leadership', () => {
     expect(terms.answer).toEqual((await get(app, `/leadership/offices/${ids.office}/terms`)).body);
     expect(terms.answer).toMatchObject([{ personId: ids.president, start: '2000-07-17', end: '2024-12-08' }]);
     expect(terms.events.map((event) => event.type)).toEqual(['OfficeAssumed', 'OfficeLeft', 'FactCorrected']);
+  });
+});
+
+describe('explain leadership of a person', () => {
+  it('every term the person held, across offices', async () => {
+    const assumed = await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.person, occurred: day('2024-12-08'), sources });
+    const pm = freshId('pm');
+    await command(app, '/admin/offices', { officeId: pm, title: 'Prime minister', jurisdiction: 'Syria' });
+    const earlier = await command(app, `/admin/offices/${pm}/terms`, { personId: ids.person, acting: true, occurred: day('2017-01-01'), sources });
+    const { answer, events } = await explain(`leadership/people/${ids.person}/terms`);
+    expect(answer).toEqual((await get(app, `/leadership/people/${ids.person}/terms`)).body);
+    expect(events.map((event) => [event.eventId, event.streamName])).toEqual([
+      [assumed.eventIds[0], `office-${ids.office}`],
+      [earlier.eventIds[0], `office-${pm}`],
+    ]);
   });
 });
 

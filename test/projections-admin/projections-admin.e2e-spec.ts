@@ -96,6 +96,28 @@ describe('/admin/projections', () => {
     });
   });
 
+  it('a copy rebuild while commands keep arriving ends with every event in the model, identical to the log', async () => {
+    await story();
+    const started = await send('POST', '/admin/projections/timeline.facts.v1/rebuild');
+    expect(started.status).toBe(202);
+    const seizures = [];
+    for (let i = 1; i <= 12; i++) {
+      seizures.push(await command(app, `/admin/places/${ids.place}/seizures`, { factionId: i % 2 ? ids.hts : ids.government, occurred: day(`2025-01-${String(i).padStart(2, '0')}`), sources }));
+    }
+    const deadline = Date.now() + 15_000;
+    let progress = started.body;
+    while (progress.state === 'rebuilding' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      progress = (await send('GET', '/admin/projections/timeline.facts.v1')).body.rebuild;
+    }
+    expect(progress.state).toBe('done');
+    const { ProjectionRunner } = await import('../../src/infrastructure/projections/projection-runner.js');
+    await app.app.get(ProjectionRunner).waitFor(seizures[seizures.length - 1].position);
+    const timeline = (await get(app, `/timeline?placeId=${ids.place}&from=2025-01-01`)).body;
+    expect(timeline.map((item: any) => item.eventId)).toEqual(seizures.map((seizure) => seizure.eventIds[0]));
+    expect((await send('GET', '/admin/projections/timeline.facts.v1/compare')).body.identical).toBe(true);
+  });
+
   it('a second rebuild of the same projection while one runs is refused (409 problem naming name)', async () => {
     await story();
     const { ProjectionsAdminService } = await import('../../src/projections-admin/projections-admin.service.js');

@@ -3,11 +3,11 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AsAt, parseAsAt } from '../../../infrastructure/projections/as-at.js';
 import { StreamNames } from '../../../shared/domain/stream-names.js';
-import { GetOfficeHolderQuery, GetOfficeTermsQuery, type OfficeHolder, type TermView } from '../../leadership/index.js';
-import { type ControlPeriod, GetPlaceControlQuery, GetPlaceHistoryQuery, type PlaceControl } from '../../territory/index.js';
+import { GetOfficeHolderQuery, GetOfficeTermsQuery, GetPersonTermsQuery, type OfficeHolder, type PersonTermView, type TermView } from '../../leadership/index.js';
+import { type ControlPeriod, GetControlMapQuery, GetPlaceControlQuery, GetPlaceHistoryQuery, type MapEntry, type PlaceControl } from '../../territory/index.js';
 import { type TimelineItem, TimelineQueryDto, timelineQueryOf } from '../../timeline/index.js';
 import { EventsBehind, type Explanation } from '../application/explain.js';
-import { ExplainAsAtQueryDto, ExplainAsOfQueryDto } from './dto/explain.query.dto.js';
+import { ExplainAsAtQueryDto, ExplainAsOfQueryDto, ExplainMapQueryDto } from './dto/explain.query.dto.js';
 
 const asAtOf = (value: string | undefined): AsAt | undefined => (value === undefined ? undefined : (parseAsAt(value) ?? undefined));
 
@@ -45,6 +45,17 @@ export class ExplainController {
     return { answer, events: await this.events.of([StreamNames.place(placeId)], cited, { asAt, withRetractions: true }) };
   }
 
+  @Get('territory/control')
+  @ApiOperation({ summary: 'Explain GET /territory/control (the controller of every place on a day)', description: EXPLAINED })
+  @ApiOkResponse({ description: '{ answer, events }' })
+  async map(@QueryString() query: ExplainMapQueryDto): Promise<Explanation<MapEntry[]>> {
+    const asAt = asAtOf(query.asAt);
+    const answer = await this.queries.execute(new GetControlMapQuery(query.asOf, query.factionId, asAt));
+    const cited = new Set(answer.flatMap((entry) => entry.sourceEventIds));
+    const streams = answer.filter((entry) => entry.sourceEventIds.length > 0).map((entry) => StreamNames.place(entry.placeId));
+    return { answer, events: await this.events.of(streams, cited, { asAt }) };
+  }
+
   @Get('leadership/offices/:officeId/holder')
   @ApiOperation({ summary: 'Explain GET /leadership/offices/:officeId/holder', description: EXPLAINED })
   @ApiParam({ name: 'officeId', example: 'president-of-syria' })
@@ -64,6 +75,17 @@ export class ExplainController {
     const answer = await this.queries.execute(new GetOfficeTermsQuery(officeId, asAt));
     const cited = new Set(answer.flatMap((term) => term.sourceEventIds));
     return { answer, events: await this.events.of([StreamNames.office(officeId)], cited, { asAt, withRetractions: true }) };
+  }
+
+  @Get('leadership/people/:personId/terms')
+  @ApiOperation({ summary: 'Explain GET /leadership/people/:personId/terms', description: EXPLAINED })
+  @ApiParam({ name: 'personId', example: 'bashar-al-assad' })
+  @ApiOkResponse({ description: '{ answer, events }' })
+  async personTerms(@Param('personId') personId: string, @QueryString() query: ExplainAsAtQueryDto): Promise<Explanation<PersonTermView[]>> {
+    const asAt = asAtOf(query.asAt);
+    const answer = await this.queries.execute(new GetPersonTermsQuery(personId, asAt));
+    const cited = new Set(answer.flatMap((term) => term.sourceEventIds));
+    return { answer, events: await this.events.of(answer.map((term) => StreamNames.office(term.officeId)), cited, { asAt }) };
   }
 
   @Get('timeline')
