@@ -7,6 +7,7 @@ import type { TimelineFilter } from '../domain/timeline.js';
 import { GetTimelineQuery } from '../queries/timeline.queries.js';
 import type { TimelineItem } from '../queries/timeline.read-model.js';
 import { TimelineQueryDto } from './dto/timeline.query.dto.js';
+import { TimelineItemResponseDto } from './dto/timeline.response.dto.js';
 
 /** The query's filter and asAt from a validated query string (shared with the explain endpoint). */
 export function timelineQueryOf(query: TimelineQueryDto): GetTimelineQuery {
@@ -35,7 +36,7 @@ export class TimelineController {
       'are left out unless includeRetracted=true. Two seizures of one place on the same day by different factions, ' +
       'and facts of confidence "disputed", are marked disputed. from/to keep the facts whose valid time overlaps the range.',
   })
-  @ApiOkResponse({ description: 'Timeline entries' })
+  @ApiOkResponse({ type: [TimelineItemResponseDto] })
   timeline(@QueryString() query: TimelineQueryDto): Promise<TimelineItem[]> {
     return this.queries.execute(timelineQueryOf(query));
   }
