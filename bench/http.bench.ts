@@ -82,10 +82,12 @@ const line = (label: string, r: LoadResult) =>
   console.log(`  ${label.padEnd(44)} ${fmt(r.rps).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
 
 async function headPosition(client: EventStoreDBClient): Promise<bigint> {
+  let head = 0n;
+  // Read to the end (maxCount 1): leaving a read early leaves a paused call that client.dispose() waits on forever.
   for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
-    return resolved.event?.position?.commit ?? 0n;
+    head = resolved.event?.position?.commit ?? head;
   }
-  return 0n;
+  return head;
 }
 
 async function importBench(): Promise<void> {

@@ -26,6 +26,8 @@ export interface LiveMessage {
   };
 }
 
+const REPLAY_PAGE = 500;
+
 const KEY_FIELDS: Array<keyof ChangeKeys> = ['placeId', 'officeId', 'personId', 'factionId'];
 
 function keysFromData(data: Record<string, unknown>): ChangeKeys {
@@ -116,25 +118,34 @@ export class LiveFeedService {
     const upTo = applied.reduce((min, value) => (value < min ? value : min));
     if (upTo <= after) return;
     const types = new Set(this.registry.list().filter((p) => names.has(p.name)).flatMap((p) => [...p.eventTypes]));
-    const reading = this.client.readAll({ direction: FORWARDS, fromPosition: { commit: after, prepare: after } });
-    for await (const resolved of reading) {
-      const event = toProjectedEvent(resolved);
-      if (!event || event.position <= after) continue;
-      if (event.position > upTo) break;
-      if (!types.has(event.type)) continue;
-      const keys = keysFromData(event.data);
-      if (!matches(keys, wanted)) continue;
-      emit({
-        position: event.position,
-        data: {
-          position: event.position.toString(),
-          eventType: event.type,
-          eventId: event.id,
-          streamName: event.streamName,
-          keys,
-          projections: [...names].filter((name) => this.registry.get(name)?.eventTypes.includes(event.type)),
-        },
-      });
+    // Pages read to their end: a read left early stays paused, and client.dispose() then waits on it forever.
+    let from = after;
+    for (;;) {
+      let count = 0;
+      let last = from;
+      const page = this.client.readAll({ direction: FORWARDS, fromPosition: { commit: from, prepare: from }, maxCount: REPLAY_PAGE });
+      for await (const resolved of page) {
+        count += 1;
+        const event = toProjectedEvent(resolved);
+        const position = event?.position ?? resolved.commitPosition ?? last;
+        if (position > last) last = position;
+        if (!event || event.position <= after || event.position > upTo || !types.has(event.type)) continue;
+        const keys = keysFromData(event.data);
+        if (!matches(keys, wanted)) continue;
+        emit({
+          position: event.position,
+          data: {
+            position: event.position.toString(),
+            eventType: event.type,
+            eventId: event.id,
+            streamName: event.streamName,
+            keys,
+            projections: [...names].filter((name) => this.registry.get(name)?.eventTypes.includes(event.type)),
+          },
+        });
+      }
+      if (count < REPLAY_PAGE || last >= upTo || last === from) return;
+      from = last; // forward reads include their start: that event comes again and is skipped (<= lastSent)
     }
   }
 }
