@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
 import { processesHoldingOpen } from './data-dir-guard.js';
 import { formatSummary, progressReporter } from './import-progress.js';
@@ -41,15 +42,10 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, help: false, unknown: [] };
-  for (const arg of argv) {
-    if (arg === '-h' || arg === '--help') args.help = true;
-    else if (arg === '--json') args.json = true;
-    else if (arg.startsWith('-') && arg !== '-') args.unknown.push(arg);
-    else if (args.file === undefined) args.file = arg;
-    else args.unknown.push(arg);
-  }
-  return args;
+  const known = { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } } as const;
+  const { values, positionals, tokens } = parseCliArgs({ args: argv, options: known, strict: false, allowPositionals: true, tokens: true });
+  const unknown = tokens.flatMap((token) => (token.kind === 'option' && !(token.name in known) ? [token.rawName] : []));
+  return { file: positionals[0], json: values.json === true, help: values.help === true, unknown: [...unknown, ...positionals.slice(1)] };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import path from 'node:path';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
 import { processesHoldingOpen } from '../import/data-dir-guard.js';
 
@@ -39,18 +40,24 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { list: false, inPlace: false, compare: false, json: false, help: false, unknown: [] };
-  for (const arg of argv) {
-    if (arg === '-h' || arg === '--help') args.help = true;
-    else if (arg === '--list') args.list = true;
-    else if (arg === '--in-place') args.inPlace = true;
-    else if (arg === '--compare') args.compare = true;
-    else if (arg === '--json') args.json = true;
-    else if (arg.startsWith('-')) args.unknown.push(arg);
-    else if (args.name === undefined) args.name = arg;
-    else args.unknown.push(arg);
-  }
-  return args;
+  const known = {
+    help: { type: 'boolean', short: 'h' },
+    list: { type: 'boolean' },
+    'in-place': { type: 'boolean' },
+    compare: { type: 'boolean' },
+    json: { type: 'boolean' },
+  } as const;
+  const { values, positionals, tokens } = parseCliArgs({ args: argv, options: known, strict: false, allowPositionals: true, tokens: true });
+  const unknown = tokens.flatMap((token) => (token.kind === 'option' && !(token.name in known) ? [token.rawName] : []));
+  return {
+    name: positionals[0],
+    list: values.list === true,
+    inPlace: values['in-place'] === true,
+    compare: values.compare === true,
+    json: values.json === true,
+    help: values.help === true,
+    unknown: [...unknown, ...positionals.slice(1)],
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
