@@ -28,9 +28,22 @@ const REGISTRATION: Record<ReferenceKind, { stream: (id: string) => string; type
  */
 @Injectable()
 export class ReferenceChecker {
+  /**
+   * References already seen registered, by kind. A registration is never undone, so "exists" stays true for the
+   * process lifetime; "does not exist" is never remembered (it may be registered a moment later).
+   */
+  private readonly registered: Record<ReferenceKind, Set<string>> = { faction: new Set(), place: new Set(), person: new Set(), office: new Set() };
+
   constructor(@Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient) {}
 
   async exists(kind: ReferenceKind, id: string): Promise<boolean> {
+    if (this.registered[kind].has(id)) return true;
+    const found = await this.read(kind, id);
+    if (found) this.registered[kind].add(id);
+    return found;
+  }
+
+  private async read(kind: ReferenceKind, id: string): Promise<boolean> {
     const registration = REGISTRATION[kind];
     // Reads the (at most one) event to the end rather than returning from inside the loop: an abandoned read is
     // cancelled mid-call, which costs a round trip and (embedded store, for now) holds up its shutdown.

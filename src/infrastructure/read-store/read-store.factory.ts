@@ -25,6 +25,37 @@ export interface OpenedReadStore {
   close(): Promise<void>;
 }
 
+/** How many distinct SQL texts keep a prepared statement (least recently used dropped first). */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; preparing costs more than running most of them. Statements are
+ * kept per SQL text (SQLite re-prepares a kept statement by itself after a schema change); one that is still being
+ * iterated (a streamed query) is never handed out again: a fresh one is prepared instead.
+ */
+function withStatementCache(database: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    prepare(sql: string): Database.Statement {
+      const kept = statements.get(sql);
+      if (kept !== undefined) {
+        statements.delete(sql);
+        statements.set(sql, kept);
+        if (!kept.busy) return kept;
+        return database.prepare(sql);
+      }
+      const statement = database.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      return statement;
+    },
+    close(): void {
+      statements.clear();
+      database.close();
+    },
+  };
+}
+
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Opens the read store: SQLite (WAL) in a file, or a PostgreSQL pool pinned to one schema (created if missing). */
@@ -37,7 +68,7 @@ export async function openReadStore(options: ReadStoreOptions): Promise<OpenedRe
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    const db: ReadDb = new Kysely({ dialect: new SqliteDialect({ database }) });
+    const db: ReadDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return { db, dialect: 'sqlite', description: `sqlite ${options.path}`, close: () => db.destroy() };
   }
 
