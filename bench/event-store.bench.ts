@@ -2,11 +2,15 @@
  * Embedded event store benchmark, through the real @eventstore/db-client against the standalone server in a child
  * process (as `npm run eventstore` runs it), beside plain better-sqlite3 inserts of the same rows at the same
  * durability, measured in the same run. Prints figures, ratios and targets; never asserts.
+ * Two more references from the same run: the raw @grpc/grpc-js streaming message rate on loopback (the ceiling for a
+ * $all read or catch-up), and the peer a TypeScript user would pick instead, @event-driven-io/emmett-postgresql on
+ * this machine's PostgreSQL (bench/event-store/peer.ts; skipped with a message where no PostgreSQL runs).
  *
  *   npm run build && node dist/bench/event-store.bench.js
  *   BENCH_LOG_EVENTS=1000000   size of the log for the read / catch-up part (default 100,000)
  *   BENCH_SECONDS=3            duration of each timed append phase
  *   BENCH_INPROCESS=1          run the server inside the bench process instead of a child process
+ *   BENCH_PEER=0               skip the emmett-postgresql peer; BENCH_PEER_PG=postgres://… picks its server
  */
 import { type AppendResult, END, EventStoreDBClient, excludeSystemEvents, jsonEvent, START } from '@eventstore/db-client';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,7 +19,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type PeerResult, runPeer } from './event-store/peer.js';
 import { plainInserts } from './event-store/plain-sqlite.js';
+import { rawGrpcStreamRate } from './event-store/raw-grpc.js';
 
 interface Server {
   readonly connectionString: string;
@@ -159,6 +165,25 @@ export async function run(): Promise<void> {
     rows.push(cells);
     console.log(cells.join('  |  '));
   };
+  const writerCounts = [1, 8, 64];
+  const batchSizes = [
+    { size: 100, minEvents: 30_000 },
+    { size: 1000, minEvents: 60_000 },
+  ];
+  // The peer first (its own database, dropped at the end), so that its figures can be printed beside ours.
+  console.log('\n== peer: @event-driven-io/emmett-postgresql 0.42.0 ==');
+  const peer: PeerResult = await runPeer({ payload, writers: writerCounts, seconds, batches: batchSizes, logEvents });
+  const peerFigures = 'skipped' in peer ? undefined : peer;
+  if ('skipped' in peer) console.log(`peer ${peer.skipped}`);
+  else {
+    console.log(`peer on ${peer.settings}`);
+    for (const [writers, rate] of peer.singleAppends) console.log(`peer single-event appends, ${writers} writer(s)  |  ${fmt(rate)} appends/s`);
+    for (const [size, rate] of peer.batchAppends) console.log(`peer ${fmt(size)}-event appends  |  ${fmt(rate)} events/s`);
+    console.log(`peer consumer (reactor from BEGINNING, 1,000-message pulls), ${fmt(peer.consumerEvents)} events  |  ${fmt(peer.consumerRate)} events/s`);
+  }
+  const vsPeer = (ours: number, theirs: number | undefined, target: number) =>
+    theirs === undefined ? 'peer skipped' : `${ratio(ours, theirs)} of emmett-postgresql (${fmt(theirs)}/s; target >= ${target}x)`;
+
   console.log(`\n== embedded event store (${inProcess ? 'in-process' : 'child process'} server, synchronous=FULL, ${os.cpus().length} CPUs, Node ${process.version}) ==`);
   try {
     await client.appendToStream('bench-warmup', Array.from({ length: 200 }, event));
@@ -169,7 +194,7 @@ export async function run(): Promise<void> {
     const plainOneNow = () => plainInserts(dir, payloadBytes, 1, 2000).rowsPerSecond;
     row('plain better-sqlite3, 1 row per commit', `${fmt(plainOneNow())} rows/s`);
     let p99at8 = NaN;
-    for (const writers of [1, 8, 64]) {
+    for (const writers of writerCounts) {
       const plainOne = plainOneNow();
       const { perSecond, latencies } = await singleEventAppends(client, writers);
       const target = writers === 1 ? 0.35 : 0.5;
@@ -179,17 +204,19 @@ export async function run(): Promise<void> {
         `${fmt(perSecond)} appends/s`,
         `${ratio(perSecond, plainOne)} of plain 1-row commits (${fmt(plainOne)}/s just before; target >= ${target}x)`,
         `p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms`,
+        vsPeer(perSecond, peerFigures?.singleAppends.get(writers), 1.5),
       );
     }
     row('p99 latency at 8 writers', `${fmt(p99at8, 2)} ms (target < 5 ms)`);
 
-    for (const size of [100, 1000]) {
+    for (const { size, minEvents } of batchSizes) {
       const plain = plainInserts(dir, payloadBytes, size, size * 50).rowsPerSecond;
-      const appended = await batchAppends(client, size, size === 100 ? 30_000 : 60_000);
+      const appended = await batchAppends(client, size, minEvents);
       row(
         `${fmt(size)}-event appends`,
         `${fmt(appended)} events/s`,
         `${ratio(appended, plain)} of plain ${fmt(size)}-row commits (${fmt(plain)} rows/s just before; target >= 0.5x)`,
+        vsPeer(appended, peerFigures?.batchAppends.get(size), 1),
       );
     }
 
@@ -204,7 +231,16 @@ export async function run(): Promise<void> {
     const fillStarted = process.hrtime.bigint();
     await fillLog(client, toWrite);
     const fillSeconds = Number(process.hrtime.bigint() - fillStarted) / 1e9;
-    row(`fill the log to ${fmt(logEvents)} events (1,000-event appends, 4 concurrent)`, `${fmt(toWrite / fillSeconds)} events/s`);
+    row(
+      `fill the log to ${fmt(logEvents)} events (1,000-event appends, 4 concurrent)`,
+      toWrite === 0 ? `nothing to write: the append phases already wrote ${fmt(headBefore)} events` : `${fmt(toWrite / fillSeconds)} events/s`,
+    );
+
+    // The raw gRPC ceiling, with messages about the size of one ReadResp for these events.
+    const messageBytes = payloadBytes.length + 170;
+    const rawRate = await rawGrpcStreamRate(Math.min(200_000, Math.max(50_000, logEvents)), messageBytes);
+    row(`raw @grpc/grpc-js server streaming on loopback, ${messageBytes}-byte messages, no protobuf`, `${fmt(rawRate)} messages/s`);
+    const vsRaw = (rate: number) => `${ratio(rate, rawRate)} of raw gRPC (target >= 0.4x)`;
 
     const rssBefore = server.rssBytes();
     let peak = rssBefore;
@@ -213,7 +249,7 @@ export async function run(): Promise<void> {
     let started = process.hrtime.bigint();
     for await (const _ of client.readAll({ fromPosition: START, maxCount: Number.MAX_SAFE_INTEGER })) readCount++;
     const readRate = readCount / (Number(process.hrtime.bigint() - started) / 1e9);
-    row(`read $all forwards, ${fmt(readCount)} events`, `${fmt(readRate)} events/s`);
+    row(`read $all forwards, ${fmt(readCount)} events`, `${fmt(readRate)} events/s`, vsRaw(readRate), vsPeer(readRate, peerFigures?.consumerRate, 5));
 
     let caught = 0;
     started = process.hrtime.bigint();
@@ -225,7 +261,12 @@ export async function run(): Promise<void> {
     const catchUpRate = caught / (Number(process.hrtime.bigint() - started) / 1e9);
     await subscription.unsubscribe();
     clearInterval(sampler);
-    row(`catch-up subscription to $all from START, ${fmt(caught)} events`, `${fmt(catchUpRate)} events/s`);
+    row(
+      `catch-up subscription to $all from START, ${fmt(caught)} events`,
+      `${fmt(catchUpRate)} events/s`,
+      vsRaw(catchUpRate),
+      vsPeer(catchUpRate, peerFigures?.consumerRate, 5),
+    );
     row(
       'server RSS during read + catch-up',
       Number.isNaN(rssBefore) ? 'n/a' : `${fmt(rssBefore / 2 ** 20)} MiB before, peak ${fmt(peak / 2 ** 20)} MiB (+${fmt((peak - rssBefore) / 2 ** 20)} MiB)`,
