@@ -64,9 +64,15 @@ function rewrite(message: string, path: string): string {
 
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object]);
 
+/** Classes already seen to carry validation metadata (decorators register it once, at class definition; never removed). */
+const DTO_CLASSES = new WeakSet<object>();
+
 function isDtoClass(metatype: unknown): metatype is new () => object {
   if (typeof metatype !== 'function' || PRIMITIVES.has(metatype)) return false;
-  return getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+  if (DTO_CLASSES.has(metatype)) return true;
+  const isDto = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+  if (isDto) DTO_CLASSES.add(metatype);
+  return isDto;
 }
 
 /**

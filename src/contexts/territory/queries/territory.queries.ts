@@ -3,7 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type AsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
-import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel } from './territory.read-model.js';
+import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel, toControl } from './territory.read-model.js';
 
 export class GetPlaceControlQuery extends Query<PlaceControl> {
   constructor(
@@ -60,6 +60,12 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asOf, asAt }: GetPlaceControlQuery): Promise<PlaceControl> {
+    if (asAt === undefined) {
+      // Stored intervals are only ever computed from seizures naming the place (written in the same transaction),
+      // so a place that has any is known: one read instead of two. Without any, the usual check decides.
+      const intervals = await this.model.intervals(placeId);
+      if (intervals.length > 0) return toControl(placeId, intervals, asOf ?? this.today());
+    }
     await this.assertKnown(placeId);
     return this.model.controlOf(placeId, asOf ?? this.today(), asAt);
   }
