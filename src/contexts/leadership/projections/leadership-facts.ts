@@ -1,3 +1,4 @@
+import { applyAmendmentsInLogOrder } from '../../../infrastructure/projections/amendments.js';
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
 import type { Precision } from '../../../shared/domain/facts.js';
@@ -9,14 +10,6 @@ export interface EffectiveTermFact extends TermFact {
   officeId: string;
 }
 
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (text === null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 const str = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
@@ -48,17 +41,7 @@ function correct(fact: EffectiveTermFact, changes: Record<string, unknown>): Eff
 
 export function applyAmendments(rows: TermFactRow[], amendments: LeadershipAmendmentRow[]): EffectiveTermFact[] {
   const facts = new Map(rows.map((row) => [row.event_id, fromRow(row)]));
-  const ordered = [...amendments].sort((a, b) => {
-    const [pa, pb] = [BigInt(a.recorded_position), BigInt(b.recorded_position)];
-    return pa < pb ? -1 : pa > pb ? 1 : 0;
-  });
-  for (const amendment of ordered) {
-    const fact = facts.get(amendment.target_event_id);
-    if (!fact) continue;
-    if (amendment.kind === 'retracted') facts.delete(amendment.target_event_id);
-    else facts.set(fact.eventId, correct(fact, parseJson<Record<string, unknown>>(amendment.changes, {})));
-  }
-  return [...facts.values()];
+  return applyAmendmentsInLogOrder(facts, amendments, (fact, changes) => correct(fact, changes));
 }
 
 /** The term facts of one office (all offices when officeId is null) as known now, or as known at `asAt`. */

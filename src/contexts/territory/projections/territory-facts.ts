@@ -1,3 +1,4 @@
+import { applyAmendmentsInLogOrder } from '../../../infrastructure/projections/amendments.js';
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
 import type { Confidence, Occurred, Precision } from '../../../shared/domain/facts.js';
@@ -11,14 +12,6 @@ export interface EffectiveSeizure extends SeizureFact {
   correctedBy: string[];
 }
 
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (text === null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 type TimelineRow = Omit<SeizureRow, 'sources' | 'summary'>;
 
@@ -54,17 +47,7 @@ function correct(fact: EffectiveSeizure, changes: Record<string, unknown>, by: s
 /** Applies amendments (in log order) to recorded seizures. */
 export function applyAmendments(seizures: TimelineRow[], amendments: AmendmentRow[]): EffectiveSeizure[] {
   const facts = new Map(seizures.map((row) => [row.event_id, fromRow(row)]));
-  const ordered = [...amendments].sort((a, b) => {
-    const [pa, pb] = [BigInt(a.recorded_position), BigInt(b.recorded_position)];
-    return pa < pb ? -1 : pa > pb ? 1 : 0;
-  });
-  for (const amendment of ordered) {
-    const fact = facts.get(amendment.target_event_id);
-    if (!fact) continue;
-    if (amendment.kind === 'retracted') facts.delete(amendment.target_event_id);
-    else facts.set(fact.eventId, correct(fact, parseJson<Record<string, unknown>>(amendment.changes, {}), amendment.event_id));
-  }
-  return [...facts.values()];
+  return applyAmendmentsInLogOrder(facts, amendments, (fact, changes, amendment) => correct(fact, changes, amendment.event_id));
 }
 
 /** What the timeline needs: sources and summary stay in the table (they are only read to explain an answer). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
+import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
 import {
   type AmendmentNotice,
@@ -17,20 +18,12 @@ import { type AmendmentRow, type FactRow, TimelineTables } from '../projections/
 export type TimelineItem = Omit<TimelineEntry, 'ids' | 'endDate'> & Partial<Record<(typeof ID_FIELDS)[number], string>>;
 export type { AmendmentNotice };
 
-function parseJson<T>(value: string | null, fallback: T): T {
-  if (value === null) return fallback;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 const toFact = (row: FactRow): RecordedFact => ({
   eventId: row.event_id,
   type: row.event_type,
   streamName: row.stream_name,
-  data: parseJson<Record<string, unknown>>(row.data, {}),
+  data: parseJsonColumn<Record<string, unknown>>(row.data, {}),
   recordedPosition: BigInt(row.recorded_position),
   recordedAt: row.recorded_at,
 });
@@ -39,7 +32,7 @@ const toAmendment = (row: AmendmentRow): RecordedAmendment => ({
   eventId: row.event_id,
   targetEventId: row.target_event_id,
   kind: row.kind === 'retracted' ? 'retracted' : 'corrected',
-  changes: parseJson<Record<string, unknown>>(row.changes, {}),
+  changes: parseJsonColumn<Record<string, unknown>>(row.changes, {}),
   reason: row.reason,
   notice: row.notice,
   actor: row.actor,
