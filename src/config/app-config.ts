@@ -52,6 +52,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
+  /**
+   * Events of recently used streams a command may decide on without reading its stream (the append's expected
+   * revision checks them); 0 = every command reads its stream. See README "Configuration".
+   */
+  @Transform(toInt) @IsInt() @Min(0)
+  STREAM_CACHE_EVENTS = 100_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -104,7 +104,9 @@ describe('ProjectionRunner', () => {
     const stream = uniqueStream();
     await es.append(stream, counted(1));
     const faulty = randomUUID();
-    failing.failOn.set(faulty, 2); // fails twice, then succeeds on the second retry
+    // Fails in the transaction shared with the healthy projection, in its own batch, then alone (stopped there);
+    // succeeds when retried.
+    failing.failOn.set(faulty, 3);
     const position = await es.append(stream, counted(2), { ...counted(3), id: faulty }, counted(4));
 
     await expect(r.waitFor(position, { timeoutMs: 5000 })).rejects.toBeInstanceOf(ProjectionFailedError);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type EmbeddedEventStore, startEmbeddedEventStore } from '../../src/infrastructure/embedded-esdb/index.js';
 import { handleCommand, idempotentEventId, requestHashOf } from '../../src/infrastructure/event-store/handle-command.js';
+import { StreamCache } from '../../src/infrastructure/event-store/stream-cache.js';
 import type { CommandContext } from '../../src/shared/application/command-catalog.js';
 import type { Clock } from '../../src/shared/domain/clock.js';
 import type { Decider } from '../../src/shared/domain/decider.js';
@@ -64,10 +65,17 @@ const concurrentWriter = (stream: string) => () => {
   void client.appendToStream(stream, jsonEvent({ type: 'Counted', data: { n: -1 } }));
 };
 
-describe('handleCommand', () => {
+function behavesAsACommandHandler(makeCache: () => StreamCache | undefined): void {
+  let cache: StreamCache | undefined;
+  beforeEach(() => {
+    cache = makeCache();
+  });
+  const handle = (stream: string, command: Count, options: { context: CommandContext; clock: Clock }) =>
+    handleCommand(client, stream, counter, command, { ...options, cache });
+
   it('appends to a new stream with metadata and the clock, and answers revision and position', async () => {
     const stream = `counter-${freshId('c')}`;
-    const result = await handleCommand(client, stream, counter, count(2), { context: context(), clock });
+    const result = await handle(stream, count(2), { context: context(), clock });
     expect(result).toEqual({ streamName: stream, revision: '1', position: expect.stringMatching(/^\d+$/), eventIds: [expect.any(String), expect.any(String)] });
     const events = await eventsOf(stream);
     expect(events.map((e) => e.id)).toEqual(result.eventIds);
@@ -76,16 +84,16 @@ describe('handleCommand', () => {
 
   it('passes a DomainError from decide through and appends nothing', async () => {
     const stream = `counter-${freshId('c')}`;
-    await expect(handleCommand(client, stream, counter, count(3, 2), { context: context(), clock })).rejects.toMatchObject({ code: 'COUNTER.FULL' });
+    await expect(handle(stream, count(3, 2), { context: context(), clock })).rejects.toMatchObject({ code: 'COUNTER.FULL' });
     expect(await eventsOf(stream).catch(() => [])).toEqual([]);
   });
 
   it('without If-Match, losing a race to another writer re-reads and decides again', async () => {
     const stream = `counter-${freshId('c')}`;
-    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    await handle(stream, count(), { context: context(), clock });
     decisions = 0;
     duringDecide = concurrentWriter(stream);
-    const result = await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    const result = await handle(stream, count(), { context: context(), clock });
     expect(decisions).toBe(2);
     expect(result.revision).toBe('2');
     expect(await eventsOf(stream)).toHaveLength(3);
@@ -93,9 +101,9 @@ describe('handleCommand', () => {
 
   it('with If-Match, losing a race at append time is a 412 concurrency error with the current revision', async () => {
     const stream = `counter-${freshId('c')}`;
-    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    await handle(stream, count(), { context: context(), clock });
     duringDecide = concurrentWriter(stream);
-    const error = await handleCommand(client, stream, counter, count(), { context: context({ expectedRevision: 0n }), clock }).catch((e: unknown) => e);
+    const error = await handle(stream, count(), { context: context({ expectedRevision: 0n }), clock }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ kind: 'concurrency', code: 'STREAM.REVISION_MISMATCH', extra: { currentRevision: '1', expectedRevision: '0' } });
     expect(await eventsOf(stream)).toHaveLength(2);
@@ -103,28 +111,28 @@ describe('handleCommand', () => {
 
   it('with If-Match on a stream that does not exist yet, is a 412 with no current revision', async () => {
     const stream = `counter-${freshId('c')}`;
-    const error = await handleCommand(client, stream, counter, count(), { context: context({ expectedRevision: 0n }), clock }).catch((e: unknown) => e);
+    const error = await handle(stream, count(), { context: context({ expectedRevision: 0n }), clock }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'concurrency', extra: { currentRevision: null } });
   });
 
   it('derives every event id from the Idempotency-Key and returns the whole first result on a retry', async () => {
     const stream = `counter-${freshId('c')}`;
     const options = { context: context({ idempotencyKey: 'line-7' }), clock };
-    await handleCommand(client, stream, counter, count(), { context: context(), clock });
-    const first = await handleCommand(client, stream, counter, count(3), options);
+    await handle(stream, count(), { context: context(), clock });
+    const first = await handle(stream, count(3), options);
     expect(first.eventIds).toEqual([0, 1, 2].map((i) => idempotentEventId(stream, 'line-7', i)));
     expect(first.revision).toBe('3');
-    await handleCommand(client, stream, counter, count(), { context: context(), clock });
-    const retry = await handleCommand(client, stream, counter, count(3), options);
+    await handle(stream, count(), { context: context(), clock });
+    const retry = await handle(stream, count(3), options);
     expect(retry).toEqual(first);
     expect(await eventsOf(stream)).toHaveLength(5);
   });
 
   it('two concurrent deliveries of one keyed command with If-Match append once and both get the first result', async () => {
     const stream = `counter-${freshId('c')}`;
-    await handleCommand(client, stream, counter, count(), { context: context(), clock });
+    await handle(stream, count(), { context: context(), clock });
     const options = { context: context({ idempotencyKey: 'twice', expectedRevision: 0n }), clock };
-    const [a, b] = await Promise.all([handleCommand(client, stream, counter, count(), options), handleCommand(client, stream, counter, count(), options)]);
+    const [a, b] = await Promise.all([handle(stream, count(), options), handle(stream, count(), options)]);
     expect(a).toEqual(b);
     expect(await eventsOf(stream)).toHaveLength(2);
   });
@@ -132,14 +140,16 @@ describe('handleCommand', () => {
   it('the same Idempotency-Key with another command is refused (unprocessable, naming the header) and appends nothing', async () => {
     const stream = `counter-${freshId('c')}`;
     const options = { context: context({ idempotencyKey: 'line-9' }), clock };
-    await handleCommand(client, stream, counter, count(2), options);
-    const error = await handleCommand(client, stream, counter, count(3), options).catch((e: unknown) => e);
+    await handle(stream, count(2), options);
+    const error = await handle(stream, count(3), options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ kind: 'unprocessable', code: 'REQUEST.IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'Idempotency-Key', message: expect.any(String) }] });
     expect(await eventsOf(stream)).toHaveLength(2);
     expect((await eventsOf(stream))[0].metadata).toMatchObject({ idempotencyKey: 'line-9', requestHash: requestHashOf(count(2)) });
   });
+}
 
+describe('idempotency keys', () => {
   it('hashes the canonical command: key order and absent-as-null do not matter, values do', () => {
     expect(requestHashOf({ type: 'Count', data: { times: 1, max: 3 } })).toBe(requestHashOf({ type: 'Count', data: { max: 3, times: 1, note: null } }));
     expect(requestHashOf({ type: 'Count', data: { times: 1 } })).not.toBe(requestHashOf({ type: 'Count', data: { times: 2 } }));
@@ -149,5 +159,60 @@ describe('handleCommand', () => {
   it('the same Idempotency-Key on another stream gets other event ids', () => {
     expect(idempotentEventId('counter-a', 'k', 0)).not.toBe(idempotentEventId('counter-b', 'k', 0));
     expect(idempotentEventId('counter-a', 'k', 0)).toBe(idempotentEventId('counter-a', 'k', 0));
+  });
+});
+
+describe('handleCommand, reading its stream every time', () => behavesAsACommandHandler(() => undefined));
+describe('handleCommand with a stream cache', () => behavesAsACommandHandler(() => new StreamCache(1000)));
+
+describe('handleCommand with a stream cache, when the stream changed behind its back', () => {
+  const cache = new StreamCache(1000);
+  const options = (overrides: Partial<CommandContext> = {}) => ({ context: context(overrides), clock, cache });
+  const appendBehindItsBack = (stream: string) => client.appendToStream(stream, jsonEvent({ type: 'Counted', data: { n: -1 } }));
+
+  it('decides on the stream as it is, not on the cached view', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(), options());
+    await appendBehindItsBack(stream);
+    decisions = 0;
+    // The cached view holds 1 event, the stream 2: with max 2 the real state refuses one more.
+    await expect(handleCommand(client, stream, counter, count(1, 2), options())).rejects.toMatchObject({ code: 'COUNTER.FULL' });
+    expect(decisions).toBe(2);
+    expect(await eventsOf(stream)).toHaveLength(2);
+    const result = await handleCommand(client, stream, counter, count(), options());
+    expect(result.revision).toBe('2');
+  });
+
+  it('accepts an If-Match that matches the stream though not the cached view, and refuses one that matches only the cache', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(), options());
+    await appendBehindItsBack(stream);
+    const stale = await handleCommand(client, stream, counter, count(), options({ expectedRevision: 0n })).catch((e: unknown) => e);
+    expect(stale).toMatchObject({ kind: 'concurrency', extra: { currentRevision: '1', expectedRevision: '0' } });
+    await appendBehindItsBack(stream);
+    const result = await handleCommand(client, stream, counter, count(), options({ expectedRevision: 2n }));
+    expect(result.revision).toBe('3');
+    expect(await eventsOf(stream)).toHaveLength(4);
+  });
+
+  it('answers a keyed retry with the first result after other events were appended behind its back', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const first = await handleCommand(client, stream, counter, count(2), options({ idempotencyKey: 'behind' }));
+    await appendBehindItsBack(stream);
+    expect(await handleCommand(client, stream, counter, count(2), options({ idempotencyKey: 'behind' }))).toEqual(first);
+    expect(await eventsOf(stream)).toHaveLength(3);
+  });
+
+  it('folds the events it appended exactly as a read returns them', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const viaCache = new StreamCache(1000);
+    await handleCommand(client, stream, counter, count(2), { context: context(), clock, cache: viaCache });
+    const cachedView = viaCache.get(stream);
+    const readView = new StreamCache(1000);
+    await handleCommand(client, stream, counter, count(0), { context: context(), clock, cache: readView });
+    const withoutPositions = (view = cachedView) => view?.events.map(({ position: _position, ...event }) => event);
+    expect(withoutPositions(cachedView)).toEqual(withoutPositions(readView.get(stream)));
+    expect(cachedView?.revision).toBe(readView.get(stream)?.revision);
+    expect(cachedView?.events.at(-1)?.position).toBe(readView.get(stream)?.events.at(-1)?.position);
   });
 });

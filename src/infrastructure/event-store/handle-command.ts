@@ -1,4 +1,5 @@
 import {
+  type EventData,
   type EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
@@ -14,6 +15,7 @@ import type { Decider, DomainEvent } from '../../shared/domain/decider.js';
 import { concurrencyError, DomainError } from '../../shared/domain/domain-error.js';
 import type { EventMetadata } from '../../shared/domain/event-metadata.js';
 import { fromResolvedEvent, type StoredEvent, toEventData } from './serialization.js';
+import type { StreamCache, StreamSnapshot } from './stream-cache.js';
 
 /** Namespace of the deterministic event ids derived from Idempotency-Keys (uuid v5). */
 export const IDEMPOTENT_EVENT_ID_NAMESPACE = '0b0e5a52-6c43-4c57-9d0a-6a1f3c1d7e21';
@@ -31,13 +33,15 @@ export interface HandleCommandOptions {
   expectedRevision?: bigint;
   /** Defaults to context.idempotencyKey (Idempotency-Key). */
   idempotencyKey?: string;
+  /** Streams as last seen by this process: decide on the cached events, the append's expected revision checks them. */
+  cache?: StreamCache;
 }
 
 /** Event i of a command carrying an Idempotency-Key always gets the same id, on any retry. */
 export const idempotentEventId = (streamName: string, key: string, index: number): string =>
   uuidv5(`${streamName}\n${key}\n${index}`, IDEMPOTENT_EVENT_ID_NAMESPACE);
 
-async function readStream(client: EventStoreDBClient, streamName: string): Promise<{ events: StoredEvent[]; revision: bigint | null }> {
+async function readStream(client: EventStoreDBClient, streamName: string): Promise<StreamSnapshot> {
   const events: StoredEvent[] = [];
   let revision: bigint | null = null;
   try {
@@ -52,7 +56,7 @@ async function readStream(client: EventStoreDBClient, streamName: string): Promi
   return { events, revision };
 }
 
-const resultOf = (streamName: string, events: StoredEvent[]): CommandResult => {
+const resultOf = (streamName: string, events: readonly StoredEvent[]): CommandResult => {
   const last = events[events.length - 1];
   return {
     streamName,
@@ -93,7 +97,7 @@ export const requestHashOf = (command: { type: string; data?: unknown }): string
  * The events an earlier attempt with this key appended, when there was one. The same key with another body is not
  * a retry: 422 naming the header, nothing appended.
  */
-function previousResult(streamName: string, events: StoredEvent[], key: string, requestHash: string): CommandResult | undefined {
+function previousResult(streamName: string, events: readonly StoredEvent[], key: string, requestHash: string): CommandResult | undefined {
   const start = events.findIndex((event) => event.id === idempotentEventId(streamName, key, 0));
   if (start < 0) return undefined;
   const firstHash = events[start].metadata?.requestHash;
@@ -108,6 +112,8 @@ function previousResult(streamName: string, events: StoredEvent[], key: string, 
  * revision. With If-Match (`expectedRevision`) a stale view is a 412 DomainError carrying the current revision;
  * without it, losing a race to another writer re-reads and decides again (bounded). With an Idempotency-Key the
  * event ids are derived from the key, and a retry finds them in the stream and returns the first result.
+ * With a `cache`, the read is skipped when this process already holds the stream: the append's expected revision
+ * still checks that view, and a stale one (WrongExpectedVersion) is dropped, read and decided again at once.
  */
 export async function handleCommand<Command extends { type: string }, Event extends DomainEvent, State>(
   client: EventStoreDBClient,
@@ -116,13 +122,21 @@ export async function handleCommand<Command extends { type: string }, Event exte
   command: Command,
   options: HandleCommandOptions,
 ): Promise<CommandResult> {
-  const { context, clock } = options;
+  const { context, clock, cache } = options;
   const expectedRevision = options.expectedRevision ?? context.expectedRevision;
   const idempotencyKey = options.idempotencyKey ?? context.idempotencyKey;
   const requestHash = idempotencyKey === undefined ? undefined : requestHashOf(command as { type: string; data?: unknown });
 
   for (let attempt = 1; ; attempt++) {
-    const { events, revision } = await readStream(client, streamName);
+    let snapshot = cache?.get(streamName);
+    let cached = snapshot !== undefined;
+    // A cached view that disagrees with If-Match may be stale: only the stream itself can tell a 412.
+    if (snapshot === undefined || (expectedRevision !== undefined && expectedRevision !== snapshot.revision)) {
+      snapshot = await readStream(client, streamName);
+      cached = false;
+      cache?.set(streamName, snapshot);
+    }
+    const { events, revision } = snapshot;
     const previous = idempotencyKey === undefined ? undefined : previousResult(streamName, events, idempotencyKey, requestHash as string);
     if (previous) return previous;
     if (expectedRevision !== undefined && expectedRevision !== revision) {
@@ -144,20 +158,28 @@ export async function handleCommand<Command extends { type: string }, Event exte
       ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash } : {}),
     };
     const eventIds = decided.map((_, i) => (idempotencyKey === undefined ? uuidv4() : idempotentEventId(streamName, idempotencyKey, i)));
+    const eventData = decided.map((event, i) => toEventData(event, eventIds[i], metadata));
     try {
-      const appended = await client.appendToStream(
-        streamName,
-        decided.map((event, i) => toEventData(event, eventIds[i], metadata)),
-        { expectedRevision: revision ?? NO_STREAM },
-      );
+      const appended = await client.appendToStream(streamName, eventData, { expectedRevision: revision ?? NO_STREAM });
+      const position = appended.position?.commit;
+      cache?.set(streamName, {
+        events: [...events, ...appendedEvents(eventData, appended.nextExpectedRevision, position)],
+        revision: appended.nextExpectedRevision,
+      });
       return {
         streamName,
         revision: appended.nextExpectedRevision.toString(),
-        position: appended.position?.commit.toString() ?? '',
+        position: position?.toString() ?? '',
         eventIds,
       };
     } catch (error) {
+      cache?.delete(streamName);
       if (!(error instanceof WrongExpectedVersionError)) throw error;
+      // Decided on a cached view that was stale: read the stream and decide again at once (not a lost race).
+      if (cached) {
+        attempt--;
+        continue;
+      }
       // With a key, the next read tells a concurrent duplicate of this very command (its first result) from a
       // stale If-Match (412 there).
       if (expectedRevision !== undefined && idempotencyKey === undefined) {
@@ -169,4 +191,20 @@ export async function handleCommand<Command extends { type: string }, Event exte
       await backOff(attempt);
     }
   }
+}
+
+/**
+ * The events just appended as a later read would return them: data and metadata through JSON as the client sends
+ * them; revisions counted back from the append's next expected revision; the append's position on the last one.
+ */
+function appendedEvents(eventData: readonly EventData[], nextExpectedRevision: bigint, position: bigint | undefined): StoredEvent[] {
+  const first = nextExpectedRevision - BigInt(eventData.length - 1);
+  return eventData.map((event, i) => ({
+    id: event.id,
+    type: event.type,
+    data: JSON.parse(JSON.stringify(event.data)) as object,
+    revision: first + BigInt(i),
+    position: i === eventData.length - 1 ? position : undefined,
+    metadata: JSON.parse(JSON.stringify(event.metadata)) as StoredEvent['metadata'],
+  }));
 }

@@ -1,5 +1,5 @@
-import type { ReadStore } from '../read-store/read-store.js';
-import { deleteCheckpoint, ensureCheckpointRow, isAfter, migrateCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoint-store.js';
+import type { ReadStore, ReadTx } from '../read-store/read-store.js';
+import { deleteCheckpoint, ensureCheckpointRow, isAfter, migrateCheckpoints, readCheckpoints, writeCheckpoints } from './checkpoint-store.js';
 import type { ChangeKeys, LogPosition, ProjectedEvent, Projection, ProjectionChange } from './projection.js';
 
 export interface AppliedBatch {
@@ -30,6 +30,12 @@ export function keysOf(event: ProjectedEvent): ChangeKeys {
   return keys;
 }
 
+/** One projection and the log events it is to apply (consecutive, in log order). */
+export interface ProjectionBatch {
+  projection: Projection;
+  events: readonly ProjectedEvent[];
+}
+
 /**
  * Applies consecutive log events to one projection together with its checkpoint, in ONE transaction: the
  * checkpoint is read (and locked on PostgreSQL) first, so events at or before it are skipped and a redelivered or
@@ -42,34 +48,66 @@ export async function applyEvents(
   projection: Projection,
   events: readonly ProjectedEvent[],
 ): Promise<AppliedBatch> {
-  const handled = new Set(projection.eventTypes);
+  const [applied] = await applyEventsTogether(store, [{ projection, events }]);
+  return applied;
+}
+
+/**
+ * applyEvents for several projections in ONE transaction: their checkpoints are read (and locked on PostgreSQL)
+ * with one statement, each projection applies what is past its own checkpoint, and every checkpoint moves with one
+ * statement before the single commit. A commit is most of the cost of a small batch, so a live runner applies each
+ * batch to all its projections this way; if anything throws, nothing is committed (the runner then applies the batch
+ * one projection at a time, so a failing projection stops alone). Results are in the order of `batches`.
+ */
+export async function applyEventsTogether(store: ReadStore, batches: readonly ProjectionBatch[]): Promise<AppliedBatch[]> {
+  if (batches.length === 0) return [];
   return store.transaction(async (tx) => {
-    const checkpoint = await readCheckpoint(tx, projection.name, { dialect: store.dialect, lock: true });
-    const fresh = events.filter((event) => isAfter({ commit: event.position, prepare: event.preparePosition }, checkpoint));
-    if (fresh.length === 0) return { checkpoint, changes: [], advancedBy: 0 };
-    const changes: ProjectionChange[] = [];
-    let handledCount = 0;
-    for (const event of fresh) {
-      if (!handled.has(event.type)) continue;
-      if (++handledCount % YIELD_EVERY === 0) await yieldToEventLoop();
-      const result = await projection.handle(event, tx);
-      if (result === false) continue;
-      changes.push({
-        projection: projection.name,
-        position: event.position.toString(),
-        preparePosition: event.preparePosition.toString(),
-        streamName: event.streamName,
-        eventType: event.type,
-        eventId: event.id,
-        keys: result ?? keysOf(event),
-      });
+    const checkpoints = await readCheckpoints(
+      tx,
+      batches.map(({ projection }) => projection.name),
+      { dialect: store.dialect, lock: true },
+    );
+    const results: AppliedBatch[] = [];
+    const moved: Array<{ name: string; position: LogPosition }> = [];
+    for (const { projection, events } of batches) {
+      const checkpoint = checkpoints.get(projection.name) ?? null;
+      const fresh = events.filter((event) => isAfter({ commit: event.position, prepare: event.preparePosition }, checkpoint));
+      if (fresh.length === 0) {
+        results.push({ checkpoint, changes: [], advancedBy: 0 });
+        continue;
+      }
+      const changes = await handleFresh(projection, fresh, tx);
+      const last = fresh[fresh.length - 1];
+      const next = { commit: last.position, prepare: last.preparePosition };
+      moved.push({ name: projection.name, position: next });
+      results.push({ checkpoint: next, changes, advancedBy: fresh.length });
     }
-    await projection.flush?.(tx);
-    const last = fresh[fresh.length - 1];
-    const next = { commit: last.position, prepare: last.preparePosition };
-    await writeCheckpoint(tx, projection.name, next);
-    return { checkpoint: next, changes, advancedBy: fresh.length };
+    await writeCheckpoints(tx, moved);
+    return results;
   });
+}
+
+async function handleFresh(projection: Projection, fresh: readonly ProjectedEvent[], tx: ReadTx): Promise<ProjectionChange[]> {
+  const handled = new Set(projection.eventTypes);
+  const changes: ProjectionChange[] = [];
+  let handledCount = 0;
+  for (const event of fresh) {
+    if (!handled.has(event.type)) continue;
+    if (++handledCount % YIELD_EVERY === 0) await yieldToEventLoop();
+    const result = await projection.handle(event, tx);
+    if (result === false) continue;
+    changes.push({
+      projection: projection.name,
+      position: event.position.toString(),
+      preparePosition: event.preparePosition.toString(),
+      streamName: event.streamName,
+      eventType: event.type,
+      eventId: event.id,
+      keys: result ?? keysOf(event),
+    });
+  }
+  if (handledCount > 0) await projection.flush?.(tx);
+  return changes;
 }
 
 /** Creates the checkpoint table and the projection's tables if missing. */

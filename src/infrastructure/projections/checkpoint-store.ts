@@ -49,16 +49,51 @@ export async function readAllCheckpoints(executor: ReadExecutor): Promise<Map<st
   return new Map(rows.map((row) => [row.name, toPosition(row)]));
 }
 
+/**
+ * Reads several checkpoints with one statement; inside a transaction on PostgreSQL it locks their rows, in name
+ * order (so two workers locking overlapping sets cannot deadlock).
+ */
+export async function readCheckpoints(
+  executor: ReadExecutor,
+  names: readonly string[],
+  options: { dialect?: ReadStoreDialect; lock?: boolean } = {},
+): Promise<Map<string, LogPosition | null>> {
+  if (names.length === 1) return new Map([[names[0], await readCheckpoint(executor, names[0], options)]]);
+  let query = executor
+    .selectFrom(CHECKPOINTS_TABLE)
+    .select(['name', 'commit_position', 'prepare_position'])
+    .where('name', 'in', [...names])
+    .orderBy('name');
+  if (options.lock && options.dialect === 'postgres') query = query.forUpdate();
+  const rows = (await query.execute()) as CheckpointRow[];
+  return new Map(rows.map((row) => [row.name, toPosition(row)]));
+}
+
 export async function writeCheckpoint(tx: ReadTx, name: string, position: LogPosition): Promise<void> {
-  const values = {
-    commit_position: position.commit,
-    prepare_position: position.prepare,
-    updated_at: new Date().toISOString(),
-  };
+  await writeCheckpoints(tx, [{ name, position }]);
+}
+
+/** Moves several checkpoints with one statement. */
+export async function writeCheckpoints(tx: ReadTx, checkpoints: ReadonlyArray<{ name: string; position: LogPosition }>): Promise<void> {
+  if (checkpoints.length === 0) return;
+  const updatedAt = new Date().toISOString();
   await tx
     .insertInto(CHECKPOINTS_TABLE)
-    .values({ name, ...values })
-    .onConflict((oc) => oc.column('name').doUpdateSet(values))
+    .values(
+      checkpoints.map(({ name, position }) => ({
+        name,
+        commit_position: position.commit,
+        prepare_position: position.prepare,
+        updated_at: updatedAt,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet((eb) => ({
+        commit_position: eb.ref('excluded.commit_position'),
+        prepare_position: eb.ref('excluded.prepare_position'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
     .execute();
 }
 

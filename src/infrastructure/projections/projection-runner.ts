@@ -8,7 +8,7 @@ import {
 } from '@eventstore/db-client';
 import { Observable, Subject } from 'rxjs';
 import type { ReadStore } from '../read-store/read-store.js';
-import { type AppliedBatch, applyEvents, migrateProjection, resetProjection } from './apply-events.js';
+import { type AppliedBatch, applyEvents, applyEventsTogether, migrateProjection, resetProjection } from './apply-events.js';
 import { isAfter, migrateCheckpoints, readAllCheckpoints } from './checkpoint-store.js';
 import {
   type LogPosition,
@@ -55,6 +55,12 @@ export interface RunnerLogger {
 export interface ProjectionRunnerOptions {
   /** Most events applied in one transaction per projection. */
   batchSize?: number;
+  /**
+   * Under a steady stream of events, start a batch at most this often (ms), so that each read-store commit carries
+   * several events: writing a commit's pages is most of the cost of a small batch. An event arriving after a quiet
+   * spell is applied at once. Default 10.
+   */
+  minBatchIntervalMs?: number;
   /** Pause the subscription when this many events wait to be applied. */
   highWaterMark?: number;
   /** First delay before resubscribing after a subscription error; doubles up to maxBackoffMs. */
@@ -136,6 +142,8 @@ export class ProjectionRunner {
   private queue: ProjectedEvent[] = [];
   private draining: Promise<void> | null = null;
   private lock: Promise<unknown> = Promise.resolve();
+  /** performance.now() when the last batch started applying. */
+  private lastBatchAt = Number.NEGATIVE_INFINITY;
   private running = false;
   private backoffMs: number;
   private resubscribeTimer?: NodeJS.Timeout;
@@ -151,6 +159,7 @@ export class ProjectionRunner {
   ) {
     this.options = {
       batchSize: options.batchSize ?? 500,
+      minBatchIntervalMs: options.minBatchIntervalMs ?? 10,
       highWaterMark: options.highWaterMark ?? 5000,
       initialBackoffMs: options.initialBackoffMs ?? 250,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
@@ -385,6 +394,10 @@ export class ProjectionRunner {
     // one transaction per event.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 && this.running) {
+      const wait = this.lastBatchAt + this.options.minBatchIntervalMs - performance.now();
+      if (wait > 0 && this.queue.length < this.options.batchSize) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.queue.length === 0 || !this.running) break;
+      this.lastBatchAt = performance.now();
       const generation = this.generation;
       const batch = this.queue.splice(0, this.options.batchSize);
       if (this.paused && this.queue.length < this.options.highWaterMark / 2) {
@@ -396,16 +409,37 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Applies a batch to every running projection in ONE transaction (a commit is most of the cost of the small batches
+   * a live log brings). If that throws, nothing was committed: the batch is then applied to each projection in its
+   * own transaction, so a failing handler stops only its own projection.
+   */
   private async applyBatch(batch: ProjectedEvent[], generation: number): Promise<void> {
     if (generation !== this.generation) return;
+    const work: Array<{ entry: Entry; events: ProjectedEvent[] }> = [];
     for (const entry of this.entries.values()) {
       if (entry.state !== 'running') continue;
       const fresh = batch.filter((event) => isAfter({ commit: event.position, prepare: event.preparePosition }, entry.checkpoint));
-      if (fresh.length === 0) continue;
+      if (fresh.length > 0) work.push({ entry, events: fresh });
+    }
+    if (work.length > 1) {
       try {
-        this.committed(entry, await applyEvents(this.store, entry.projection, fresh));
+        const results = await applyEventsTogether(
+          this.store,
+          work.map(({ entry, events }) => ({ projection: entry.projection, events })),
+        );
+        work.forEach(({ entry }, i) => this.committed(entry, results[i]));
+        this.checkWaiters();
+        return;
+      } catch {
+        // Rolled back as a whole: find out below which projection fails, each in its own transaction.
+      }
+    }
+    for (const { entry, events } of work) {
+      try {
+        this.committed(entry, await applyEvents(this.store, entry.projection, events));
       } catch (error) {
-        await this.isolateFailure(entry, fresh, error);
+        await this.isolateFailure(entry, events, error);
       }
     }
     this.checkWaiters();
