@@ -119,21 +119,40 @@ async function importBench(): Promise<void> {
   }
 }
 
-async function httpBench(): Promise<void> {
+interface BenchApp {
+  app: Awaited<ReturnType<typeof createApp>>;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real app on the embedded store and SQLite in a temp dir, with the do-nothing endpoints and the bench places. */
+async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-bench-http-'));
-  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, SEED: 'false', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', EVENTSTORE_URL: undefined, DATABASE_URL: undefined, RATE_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, SEED: 'false', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', EVENTSTORE_URL: undefined, DATABASE_URL: undefined, RATE_LIMIT_PER_MINUTE: '100000000', ...env });
   const app = await createApp(config, [NoopModule]);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   process.env.BENCH_PLACES = String(PLACES);
-  try {
-    const setup = [
-      ...['bench-a', 'bench-b', 'bench-c', 'bench-d'].map((factionId) => ({ type: 'RegisterFaction', factionId, name: factionId })),
-      ...Array.from({ length: PLACES }, (_, i) => ({ type: 'RegisterPlace', placeId: `bench-place-${i}`, name: `Bench ${i}`, country: 'Syria' })),
-    ];
-    await app.get(ImportService).importText(setup.map((l) => JSON.stringify(l)).join('\n'), 'bench-setup');
+  const setup = [
+    ...['bench-a', 'bench-b', 'bench-c', 'bench-d'].map((factionId) => ({ type: 'RegisterFaction', factionId, name: factionId })),
+    ...Array.from({ length: PLACES }, (_, i) => ({ type: 'RegisterPlace', placeId: `bench-place-${i}`, name: `Bench ${i}`, country: 'Syria' })),
+  ];
+  await app.get(ImportService).importText(setup.map((l) => JSON.stringify(l)).join('\n'), 'bench-setup');
+  await app.get(ProjectionRunner).waitForHead({ timeoutMs: 120_000 });
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
+async function httpBench(): Promise<void> {
+  const { app, url, close } = await startBenchApp();
+  try {
     const noopPost = await fire(url, path.join(loadDir, 'noop-post.cjs'));
     const commands = await fire(url, path.join(loadDir, 'seize-city.cjs'));
     const runner = app.get(ProjectionRunner);
@@ -145,12 +164,24 @@ async function httpBench(): Promise<void> {
     line('do-nothing POST /bench/noop', noopPost);
     line('SeizeCity POST (load stream, decide, append)', commands);
     console.log(`  ratio commands / do-nothing: ${(commands.rps / noopPost.rps).toFixed(3)}x (target >= 0.25x; p99 ${commands.p99} ms, target < 20 ms)`);
+    console.log('    (streams loaded from the stream cache, STREAM_CACHE_EVENTS default; each append checks the expected revision)');
     line('do-nothing GET /bench/noop', noopGet);
     line('who controlled X on D (GET control?asOf)', queries);
     console.log(`  ratio query / do-nothing: ${(queries.rps / noopGet.rps).toFixed(3)}x (target >= 0.6x)`);
   } finally {
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
+  }
+
+  // The same commands with the stream cache off: every command reads its whole stream from the store first.
+  const uncached = await startBenchApp({ STREAM_CACHE_EVENTS: '0' });
+  try {
+    const noopPost = await fire(uncached.url, path.join(loadDir, 'noop-post.cjs'));
+    const commands = await fire(uncached.url, path.join(loadDir, 'seize-city.cjs'));
+    line('do-nothing POST /bench/noop', noopPost);
+    line('SeizeCity, STREAM_CACHE_EVENTS=0 (reads its stream)', commands);
+    console.log(`  ratio commands / do-nothing: ${(commands.rps / noopPost.rps).toFixed(3)}x (p99 ${commands.p99} ms)`);
+  } finally {
+    await uncached.close();
   }
 }
 

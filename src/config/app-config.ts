@@ -57,7 +57,7 @@ export class AppConfig {
    * revision checks them); 0 = every command reads its stream. See README "Configuration".
    */
   @Transform(toInt) @IsInt() @Min(0)
-  STREAM_CACHE_EVENTS = 100_000;
+  STREAM_CACHE_EVENTS = 20_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

@@ -12,7 +12,7 @@ import { DomainError, illegalState } from '../../src/shared/domain/domain-error.
 import { freshId } from './support.js';
 
 /** handleCommand against the real client and the embedded store, with a tiny counter decider. */
-type Counted = { type: 'Counted'; data: { n: number } };
+type Counted = { type: 'Counted'; data: { n: number } } | { type: 'Reset'; data: Record<string, never> };
 type Count = { type: 'Count'; data: { times: number; max?: number } };
 
 let decisions = 0;
@@ -21,7 +21,7 @@ let duringDecide: (() => void) | undefined;
 
 const counter: Decider<Count, Counted, number> = {
   initialState: () => 0,
-  evolve: (count, event) => (event.type === 'Counted' ? count + 1 : count),
+  evolve: (count, event) => (event.type === 'Counted' ? count + 1 : event.type === 'Reset' ? 0 : count),
   decide: (command, count) => {
     decisions++;
     duringDecide?.();
@@ -193,6 +193,15 @@ describe('handleCommand with a stream cache, when the stream changed behind its 
     const result = await handleCommand(client, stream, counter, count(), options({ expectedRevision: 2n }));
     expect(result.revision).toBe('3');
     expect(await eventsOf(stream)).toHaveLength(4);
+  });
+
+  it('decides a refusal again on the stream as it is: a reset behind its back makes room', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(2, 2), options());
+    await client.appendToStream(stream, jsonEvent({ type: 'Reset', data: {} }));
+    // The cached view is full (2 of 2); the stream was reset.
+    const result = await handleCommand(client, stream, counter, count(1, 2), options());
+    expect(result.revision).toBe('3');
   });
 
   it('answers a keyed retry with the first result after other events were appended behind its back', async () => {

@@ -113,7 +113,8 @@ function previousResult(streamName: string, events: readonly StoredEvent[], key:
  * without it, losing a race to another writer re-reads and decides again (bounded). With an Idempotency-Key the
  * event ids are derived from the key, and a retry finds them in the stream and returns the first result.
  * With a `cache`, the read is skipped when this process already holds the stream: the append's expected revision
- * still checks that view, and a stale one (WrongExpectedVersion) is dropped, read and decided again at once.
+ * still checks that view, and a stale one (WrongExpectedVersion) is dropped, read and decided again at once. A
+ * refusal or a no-op decided on a cached view is decided again on the stream read afresh before it is answered.
  */
 export async function handleCommand<Command extends { type: string }, Event extends DomainEvent, State>(
   client: EventStoreDBClient,
@@ -144,8 +145,22 @@ export async function handleCommand<Command extends { type: string }, Event exte
     }
 
     const state = events.reduce((s, event) => decider.evolve(s, event as unknown as Event), decider.initialState());
-    const decided = decider.decide(command, state);
+    let decided: Event[];
+    try {
+      decided = decider.decide(command, state);
+    } catch (error) {
+      // A refusal is only ever answered on the stream as it is: a cached view may lack what makes it acceptable.
+      if (!cached) throw error;
+      cache?.delete(streamName);
+      attempt--;
+      continue;
+    }
     if (decided.length === 0) {
+      if (cached) {
+        cache?.delete(streamName);
+        attempt--;
+        continue;
+      }
       return { streamName, revision: revision?.toString() ?? '', position: events.at(-1)?.position?.toString() ?? '', eventIds: [] };
     }
 
