@@ -79,6 +79,8 @@ async function main(): Promise<void> {
       durability: durability as Durability,
       maxAppendSize: integer('max-append-size', values['max-append-size'] as string | undefined, DEFAULT_MAX_APPEND_SIZE),
       writeTimeoutMs: integer('write-timeout', values['write-timeout'] as string | undefined, 10_000),
+      // This process runs nothing else: no need for a worker thread (and a faster start).
+      thread: 'inline',
     });
   } catch (error) {
     if (error instanceof EventStoreFileError) fail(error.message, 1);
