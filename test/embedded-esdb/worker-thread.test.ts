@@ -142,7 +142,7 @@ describe('worker thread mode', () => {
     const store = await startEmbeddedEventStore({
       dbPath: path.join(freshDir(), 'events.db'),
       port: 0,
-      onUnexpectedExit: (error) => reported.push(error),
+      onFailure: (error) => reported.push(error),
     });
     await workerOf(store)!.terminate();
     await until(() => reported.length > 0, 5_000);
@@ -176,5 +176,63 @@ describe('worker entry from TypeScript sources', () => {
     expect(() => workerEntry(missing)).toThrow(/older than src\/ \(index\.ts\)/);
     fs.utimesSync(path.join(compiled, 'index.js'), new Date(), new Date(Date.now() + 60_000));
     expect(workerEntry(missing).pathname).toBe(path.join(compiled, 'worker.js'));
+  });
+});
+
+describe('large files: the full integrity check runs in the background', () => {
+  async function fileWithEvents(): Promise<string> {
+    const dbPath = path.join(freshDir(), 'events.db');
+    const store = await startEmbeddedEventStore({ dbPath, port: 0 });
+    const client = EventStoreDBClient.connectionString(store.connectionString);
+    for (let i = 0; i < 20; i++) {
+      await client.appendToStream(`filler-${i}`, Array.from({ length: 50 }, (_, j) => jsonEvent({ type: 'Filler', data: { i, j, pad: 'z'.repeat(300) } })));
+    }
+    await client.dispose();
+    await store.close();
+    return dbPath;
+  }
+
+  test.each(['worker', 'inline'] as const)('%s: a healthy file serves at once, writes wait for the check, then succeed', async (thread) => {
+    const dbPath = await fileWithEvents();
+    const store = await startEmbeddedEventStore({ dbPath, port: 0, thread, startupCheckMaxBytes: 0 });
+    const client = EventStoreDBClient.connectionString(store.connectionString);
+    try {
+      const append = client.appendToStream('after-restart', [jsonEvent({ type: 'After', data: {} })]);
+      expect((await collect(client.readStream('filler-3'))).length).toBe(50);
+      await expect(store.integrity).resolves.toBeUndefined();
+      expect((await append).success).toBe(true);
+    } finally {
+      await client.dispose();
+      await store.close();
+    }
+  });
+
+  test.each(['worker', 'inline'] as const)('%s: a damaged file is reported, every write refused, and the file left untouched', async (thread) => {
+    const dbPath = await fileWithEvents();
+    const bytes = fs.readFileSync(dbPath);
+    const pages = bytes.length / 4096;
+    // Damage pages in the middle of the file, away from the first and last rows that startup reads.
+    const from = Math.floor(pages / 2);
+    for (let page = from; page < from + 3; page++) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
+    fs.writeFileSync(dbPath, bytes);
+    const before = sha(dbPath);
+    const failures: Error[] = [];
+    const store = await startEmbeddedEventStore({ dbPath, port: 0, thread, startupCheckMaxBytes: 0, onFailure: (error) => failures.push(error) });
+    const client = EventStoreDBClient.connectionString(store.connectionString);
+    try {
+      const append = client.appendToStream('after-damage', [jsonEvent({ type: 'After', data: {} })]);
+      const failure = await store.integrity.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(EventStoreFileError);
+      expect((failure as Error).message).toMatch(/corrupt|malformed|not a readable event store database/);
+      await expect(append).rejects.toBeInstanceOf(Error); // BatchAppend's error carries no message to the client
+      await until(() => failures.length === 1, 5_000);
+    } finally {
+      await client.dispose();
+      await store.close();
+    }
+    expect(sha(dbPath)).toBe(before);
   });
 });

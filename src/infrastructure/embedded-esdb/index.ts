@@ -2,15 +2,13 @@
  * Public entry of the embedded EventStoreDB-compatible server (gRPC, for @eventstore/db-client 6.2.1) that persists
  * to one SQLite file. This folder imports nothing else from src/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledEntry } from './entries.js';
 import { type EmbeddedServerOptions, startServer } from './server.js';
 import { type Durability, EventStoreFileError } from './storage.js';
 import type { ToHost, ToWorker } from './worker.js';
 
-export { EventStoreFileError, type Durability } from './storage.js';
+export { EventStoreFileError, type Durability, STARTUP_CHECK_MAX_BYTES } from './storage.js';
 
 /**
  * `worker` (default): the server runs in its own worker thread, so SQLite commits (fsync), protobuf encoding and
@@ -38,10 +36,16 @@ export interface EmbeddedEventStoreOptions {
   /** Default `worker`. */
   thread?: EmbeddedThread;
   /**
-   * Worker mode: called once if the server's thread ends without close() having been asked (an uncaught error in
-   * the server). Without it the failure is reported with process.emitWarning. Clients then see UNAVAILABLE.
+   * Existing files up to this size are fully checked (`PRAGMA quick_check`, ≈ 0.7 s per million events) before the
+   * server listens; larger ones in the background, see `integrity`. Default 64 MiB.
    */
-  onUnexpectedExit?: (error: Error) => void;
+  startupCheckMaxBytes?: number;
+  /**
+   * Called once if the server fails after startup: its worker thread ended without close() having been asked (an
+   * uncaught error; clients then see UNAVAILABLE), or a large file failed its background integrity check (every
+   * write is refused; see `integrity`). Without it the failure is reported with process.emitWarning.
+   */
+  onFailure?: (error: Error) => void;
 }
 
 export interface EmbeddedEventStore {
@@ -50,6 +54,12 @@ export interface EmbeddedEventStore {
   /** `esdb://host:port?tls=false` */
   readonly connectionString: string;
   readonly thread: EmbeddedThread;
+  /**
+   * Settles when the file's full integrity check is done: before startup for new files and files up to 64 MiB; in
+   * the background for larger ones (reads are served meanwhile, writes wait). Rejects with EventStoreFileError
+   * when the file is damaged: every write is then refused.
+   */
+  readonly integrity: Promise<void>;
   /**
    * Answers the writes already received, ends subscriptions and BatchAppend calls with UNAVAILABLE, stops the
    * transport and closes the file; in worker mode also waits for the thread to end.
@@ -77,57 +87,38 @@ export async function startEmbeddedEventStore(options: EmbeddedEventStoreOptions
     durability: options.durability ?? 'full',
     maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
     writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
+    startupCheckMaxBytes: options.startupCheckMaxBytes,
   };
   const connectHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const described = (port: number, thread: EmbeddedThread, close: () => Promise<void>): EmbeddedEventStore => ({
-    host,
-    port,
-    connectionString: `esdb://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}?tls=false`,
-    thread,
-    close,
-  });
+  const report = (error: Error) => (options.onFailure ? options.onFailure(error) : process.emitWarning(error.message));
+  const described: Describe = (port, thread, integrity, close) => {
+    integrity.catch((error: Error) => report(error));
+    return {
+      host,
+      port,
+      connectionString: `esdb://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}?tls=false`,
+      thread,
+      integrity,
+      close,
+    };
+  };
   if ((options.thread ?? 'worker') === 'inline') {
     const running = await startServer(serverOptions);
-    return described(running.port, 'inline', running.close);
+    return described(running.port, 'inline', running.integrity, running.close);
   }
-  return startInWorker(serverOptions, options.onUnexpectedExit, described);
+  return startInWorker(serverOptions, report, described);
 }
 
 // ---- worker mode ---------------------------------------------------------------------------------------------------
 
-/**
- * The worker's entry: `worker.js` beside this module when it runs compiled. Run from TypeScript sources (ts-jest),
- * a worker thread gets no transform, so it runs the compiled copy in dist/ (`npm run build:esdb`, run by `pretest`),
- * refusing a copy older than the sources.
- */
+/** The worker thread's entry (see entries.ts for how it is found when running from TypeScript sources). */
 export function workerEntry(moduleUrl: string = import.meta.url): URL {
-  if (!moduleUrl.endsWith('.ts')) return new URL('./worker.js', moduleUrl);
-  const sourceDir = path.dirname(fileURLToPath(moduleUrl));
-  const marker = `${path.sep}src${path.sep}`;
-  const at = sourceDir.lastIndexOf(marker);
-  if (at < 0) throw new Error(`cannot locate the compiled embedded event store for ${sourceDir} (expected a src/ folder)`);
-  const root = sourceDir.slice(0, at);
-  const compiledDir = path.join(root, 'dist', sourceDir.slice(at + 1));
-  const entry = path.join(compiledDir, 'worker.js');
-  const rebuild = 'run `npm run build:esdb` (or `npm run build`); `npm test` does it first';
-  if (!fs.existsSync(entry)) {
-    throw new Error(`the embedded event store's worker thread runs compiled JavaScript, and ${entry} is missing: ${rebuild}`);
-  }
-  for (const file of fs.readdirSync(sourceDir)) {
-    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
-    const compiled = path.join(compiledDir, file.replace(/\.ts$/, '.js'));
-    if (!fs.existsSync(compiled) || fs.statSync(compiled).mtimeMs < fs.statSync(path.join(sourceDir, file)).mtimeMs) {
-      throw new Error(`the compiled embedded event store in ${compiledDir} is older than src/ (${file}): ${rebuild}`);
-    }
-  }
-  return pathToFileURL(entry);
+  return compiledEntry('worker', moduleUrl);
 }
 
-function startInWorker(
-  serverOptions: EmbeddedServerOptions,
-  onUnexpectedExit: ((error: Error) => void) | undefined,
-  described: (port: number, thread: EmbeddedThread, close: () => Promise<void>) => EmbeddedEventStore,
-): Promise<EmbeddedEventStore> {
+type Describe = (port: number, thread: EmbeddedThread, integrity: Promise<void>, close: () => Promise<void>) => EmbeddedEventStore;
+
+function startInWorker(serverOptions: EmbeddedServerOptions, report: (error: Error) => void, described: Describe): Promise<EmbeddedEventStore> {
   const worker = new Worker(workerEntry(), { workerData: serverOptions, name: 'embedded-esdb' });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   let uncaught: Error | undefined;
@@ -135,6 +126,8 @@ function startInWorker(
   let closeRequested = false;
   let started = false;
   let diedUnexpectedly = false;
+  let integrityResult!: { resolve: () => void; reject: (error: Error) => void };
+  const integrity = new Promise<void>((resolve, reject) => (integrityResult = { resolve, reject }));
 
   return new Promise<EmbeddedEventStore>((resolve, reject) => {
     worker.on('error', (error) => {
@@ -155,13 +148,16 @@ function startInWorker(
             if (closeError) throw new Error(`embedded event store: close failed: ${closeError}`);
             if (code !== 0 && uncaught) throw uncaught;
           })());
-        const store = described(message.port, 'worker', close);
+        const store = described(message.port, 'worker', integrity, close);
         workers.set(store, worker);
         resolve(store);
       } else if (message.type === 'startup-failed') {
         const error = message.name === 'EventStoreFileError' ? new EventStoreFileError(message.message) : new Error(message.message);
         if (message.name !== 'EventStoreFileError' && message.name !== 'Error') error.name = message.name;
         reject(error);
+      } else if (message.type === 'integrity') {
+        if (message.ok) integrityResult.resolve();
+        else integrityResult.reject(new EventStoreFileError(message.message ?? 'integrity check failed'));
       } else if (message.type === 'close-failed') {
         closeError = message.message;
       }
@@ -177,8 +173,7 @@ function startInWorker(
       const error = new Error(
         `embedded event store worker thread ended unexpectedly (exit code ${code})${uncaught ? `: ${uncaught.stack ?? uncaught.message}` : ''}`,
       );
-      if (onUnexpectedExit) onUnexpectedExit(error);
-      else process.emitWarning(error.message);
+      report(error);
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Entry of the embedded server's worker thread (see `startEmbeddedEventStore({ thread: 'worker' })` in index.ts).
  * The host posts nothing but `{ type: 'close' }`; this thread posts `listening` (with the bound port) or
- * `startup-failed` (with the error's name and message), then ends on its own after a graceful close.
+ * `startup-failed` (with the error's name and message), later `integrity` (the file's full check, see server.ts), then
+ * ends on its own after a graceful close.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmbeddedServerOptions, type RunningServer, startServer } from './server.js';
@@ -9,6 +10,7 @@ import { type EmbeddedServerOptions, type RunningServer, startServer } from './s
 export type ToHost =
   | { readonly type: 'listening'; readonly port: number }
   | { readonly type: 'startup-failed'; readonly name: string; readonly message: string; readonly stack?: string }
+  | { readonly type: 'integrity'; readonly ok: boolean; readonly message?: string }
   | { readonly type: 'close-failed'; readonly message: string };
 export type ToWorker = { readonly type: 'close' };
 
@@ -39,6 +41,10 @@ startServer(workerData as EmbeddedServerOptions).then(
   (server) => {
     running = server;
     port.postMessage({ type: 'listening', port: server.port } satisfies ToHost);
+    server.integrity.then(
+      () => port.postMessage({ type: 'integrity', ok: true } satisfies ToHost),
+      (error: unknown) => port.postMessage({ type: 'integrity', ok: false, message: (error as Error).message } satisfies ToHost),
+    );
     if (closeRequested) close();
   },
   (error: unknown) => {

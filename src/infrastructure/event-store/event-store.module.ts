@@ -36,7 +36,7 @@ export class EventStoreConnection implements OnApplicationShutdown {
         host: '127.0.0.1',
         port: 0,
         thread: 'worker',
-        onUnexpectedExit: (error) => this.logger.error(error.message),
+        onFailure: (error) => this.logger.error(error.message),
       });
       this._client = EventStoreDBClient.connectionString(this.embedded.connectionString);
       this._description = `embedded ${this.embedded.connectionString} (${this.config.eventsDbPath})`;
