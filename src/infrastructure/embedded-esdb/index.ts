@@ -57,7 +57,8 @@ export interface EmbeddedEventStore {
   /**
    * Settles when the file's full integrity check is done: before startup for new files and files up to 64 MiB; in
    * the background for larger ones (reads are served meanwhile, writes wait). Rejects with EventStoreFileError
-   * when the file is damaged: every write is then refused.
+   * when the file is damaged: every write is then refused. Worker mode: resolves if the store is closed before the
+   * check finished, rejects with the failure if the thread dies.
    */
   readonly integrity: Promise<void>;
   /**
@@ -71,6 +72,9 @@ export const DEFAULT_PORT = 2113;
 export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 /** Longest close() waits for the worker thread to end by itself after a graceful close, before terminating it. */
 const WORKER_EXIT_GRACE_MS = 5_000;
+
+/** Errors already reported through onFailure (a dead worker's, also rejecting `integrity`). */
+const reported = new WeakSet<Error>();
 
 /** Test hook: the Worker behind a store started in worker mode. */
 const workers = new WeakMap<EmbeddedEventStore, Worker>();
@@ -92,7 +96,9 @@ export async function startEmbeddedEventStore(options: EmbeddedEventStoreOptions
   const connectHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const report = (error: Error) => (options.onFailure ? options.onFailure(error) : process.emitWarning(error.message));
   const described: Describe = (port, thread, integrity, close) => {
-    integrity.catch((error: Error) => report(error));
+    integrity.catch((error: Error) => {
+      if (!reported.has(error)) report(error);
+    });
     return {
       host,
       port,
@@ -139,7 +145,7 @@ function startInWorker(serverOptions: EmbeddedServerOptions, report: (error: Err
         let closing: Promise<void> | undefined;
         const close = () =>
           (closing ??= (async () => {
-            if (diedUnexpectedly) return; // already reported through onUnexpectedExit
+            if (diedUnexpectedly) return; // already reported through onFailure
             closeRequested = true;
             worker.postMessage({ type: 'close' } satisfies ToWorker);
             const timer = setTimeout(() => void worker.terminate(), WORKER_EXIT_GRACE_MS);
@@ -168,12 +174,18 @@ function startInWorker(serverOptions: EmbeddedServerOptions, report: (error: Err
         reject(uncaught ?? new Error(`embedded event store worker exited with code ${code} before listening`));
         return;
       }
-      if (closeRequested) return;
+      if (closeRequested) {
+        // Closed before a background integrity check finished: nothing more can be written to the file.
+        integrityResult.resolve();
+        return;
+      }
       diedUnexpectedly = true;
       const error = new Error(
         `embedded event store worker thread ended unexpectedly (exit code ${code})${uncaught ? `: ${uncaught.stack ?? uncaught.message}` : ''}`,
       );
+      reported.add(error);
       report(error);
+      integrityResult.reject(error); // no effect once settled
     });
   });
 }
