@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { type PeerResult, runPeer } from './event-store/peer.js';
 import { plainInserts } from './event-store/plain-sqlite.js';
 import { rawGrpcStreamRate } from './event-store/raw-grpc.js';
@@ -89,6 +90,20 @@ const event = () => jsonEvent({ type: 'BenchEvent', data: payload });
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+/**
+ * How much of the client's (the app's) thread a phase took: event-loop utilization and the longest event-loop stall.
+ * With the server in the same thread, its commits (fsync) and encoding stall the app's loop; in its worker they do not.
+ */
+async function onClientLoop<T>(phase: () => Promise<T>): Promise<{ result: T; loop: string }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const before = performance.eventLoopUtilization();
+  const result = await phase();
+  const elu = performance.eventLoopUtilization(before);
+  histogram.disable();
+  return { result, loop: `client thread busy ${fmt(elu.utilization * 100)}%, longest stall ${fmt(histogram.max / 1e6, 1)} ms` };
+}
 
 /** `writers` concurrent loops of single-event appends with an exact expected revision, each on its own stream. */
 async function singleEventAppends(client: EventStoreDBClient, writers: number): Promise<{ perSecond: number; latencies: number[] }> {
@@ -199,7 +214,10 @@ async function measure(mode: Mode, context: Context): Promise<Summary> {
     let p99at8 = NaN;
     for (const writers of context.writerCounts) {
       const plainOne = plainOneNow();
-      const { perSecond, latencies } = await singleEventAppends(client, writers);
+      const {
+        result: { perSecond, latencies },
+        loop,
+      } = await onClientLoop(() => singleEventAppends(client, writers));
       const target = writers === 1 ? 0.35 : 0.5;
       if (writers === 8) p99at8 = percentile(latencies, 99);
       row(
@@ -208,7 +226,9 @@ async function measure(mode: Mode, context: Context): Promise<Summary> {
         `${ratio(perSecond, plainOne)} of plain 1-row commits (${fmt(plainOne)}/s just before; target >= ${target}x)`,
         `p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms`,
         vsPeer(perSecond, peerFigures?.singleAppends.get(writers), 1.5),
+        loop,
       );
+      if (writers === 8) summary.set("8 writers: the client's thread", { figure: loop, ratio: '' });
       summary.set(`single-event appends, ${writers} writer(s) (target >= ${target}x plain)`, {
         figure: `${fmt(perSecond)}/s`,
         ratio: ratio(perSecond, plainOne),
@@ -219,13 +239,15 @@ async function measure(mode: Mode, context: Context): Promise<Summary> {
 
     for (const { size, minEvents } of context.batchSizes) {
       const plain = plainInserts(dir, payloadBytes, size, size * 50).rowsPerSecond;
-      const appended = await batchAppends(client, size, minEvents);
+      const { result: appended, loop } = await onClientLoop(() => batchAppends(client, size, minEvents));
       row(
         `${fmt(size)}-event appends`,
         `${fmt(appended)} events/s`,
         `${ratio(appended, plain)} of plain ${fmt(size)}-row commits (${fmt(plain)} rows/s just before; target >= 0.5x)`,
         vsPeer(appended, peerFigures?.batchAppends.get(size), 1),
+        loop,
       );
+      if (size === 1000) summary.set("1,000-event appends: the client's thread", { figure: loop, ratio: '' });
       const peerRate = peerFigures?.batchAppends.get(size);
       summary.set(`${fmt(size)}-event appends (target >= 0.5x plain${size === 100 ? ', >= 1x peer' : ''})`, {
         figure: `${fmt(appended)} events/s`,
