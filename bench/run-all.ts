@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'event-store': () => import('./event-store.bench.js'),
+  restart: () => import('./restart.bench.js'),
   'projection-replay': () => import('./projection-replay.bench.js'),
   http: () => import('./http.bench.js'),
 };

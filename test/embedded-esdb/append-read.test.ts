@@ -223,7 +223,9 @@ describe('optimistic concurrency', () => {
 describe('group commit', () => {
   test('concurrent appends from several clients share transactions (fewer commits than appends), each answered once', async () => {
     const { EventStorage } = await import('../../src/infrastructure/embedded-esdb/storage.js');
-    const clients = Array.from({ length: 4 }, () => h.client());
+    // Counting commits with a spy needs the server in this thread.
+    const inline = await startHarness({ thread: 'inline' });
+    const clients = Array.from({ length: 4 }, () => inline.client());
     await Promise.all(clients.map((c) => c.appendToStream(streamName('warm'), [event()])));
     const commit = jest.spyOn(EventStorage.prototype, 'commit');
     try {
@@ -237,6 +239,7 @@ describe('group commit', () => {
       expect(commit.mock.calls.length).toBeLessThanOrEqual(16);
     } finally {
       commit.mockRestore();
+      await inline.close();
     }
   });
 });

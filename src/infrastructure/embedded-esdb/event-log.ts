@@ -115,6 +115,10 @@ export class EventLog {
   private readonly listeners = new Set<CommitListener>();
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  /** While true, writes queue up unanswered (the file's integrity check is still running). */
+  private held = false;
+  /** Set when the file failed its integrity check: every write is refused with this message. */
+  private refusal: string | undefined;
 
   constructor(readonly storage: EventStorage) {}
 
@@ -123,10 +127,48 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Holds every write (queued, unanswered) until `check` settles: then they are written, or, if it rejects, refused
+   * with its message, as is every later write. Reads are not held.
+   */
+  holdWritesUntil(check: Promise<void>): void {
+    this.held = true;
+    check.then(
+      () => {
+        this.held = false;
+        if (this.queue.length > 0 && !this.flushScheduled) this.schedule();
+      },
+      (error: unknown) => {
+        this.held = false;
+        this.refusal = (error as Error)?.message ?? String(error);
+        const queue = this.queue;
+        this.queue = [];
+        for (const pending of queue) pending.resolve({ ok: false, error: 'unavailable', message: this.refusal });
+        this.notifyIdle();
+      },
+    );
+  }
+
+  private schedule(): void {
+    this.flushScheduled = true;
+    this.gatherFrom = this.queue.length;
+    this.gatherTurns = 0;
+    setImmediate(this.gather);
+  }
+
+  private notifyIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
   submit(request: WriteRequest): Promise<WriteOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'unavailable', message: 'event store is shutting down' });
+    if (this.refusal !== undefined) return Promise.resolve({ ok: false, error: 'unavailable', message: this.refusal });
     return new Promise((resolve) => {
       this.queue.push({ request, resolve });
+      if (this.held) return;
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         this.gatherFrom = this.queue.length;
@@ -140,6 +182,7 @@ export class EventLog {
   async drainAndClose(): Promise<void> {
     this.closed = true;
     if (this.queue.length === 0 && !this.flushScheduled) return;
+    // Writes held for the integrity check are answered when it settles.
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -261,10 +304,8 @@ export class EventLog {
       this.gatherFrom = this.queue.length;
       this.gatherTurns = 0;
       setImmediate(this.gather);
-    } else if (this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const waiter of waiters) waiter();
+    } else {
+      this.notifyIdle();
     }
   }
 

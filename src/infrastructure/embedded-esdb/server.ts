@@ -1,9 +1,11 @@
 import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { Worker } from 'node:worker_threads';
 import { decodeBatchAppendRequest } from './batch-append-decoding.js';
+import { compiledEntry } from './entries.js';
 import { EventLog } from './event-log.js';
 import { ServerFeaturesService, StreamsService, SupportedMethod, SupportedMethods } from './proto.js';
 import { LiveHub, ReadService } from './reads.js';
-import { type Durability, EventStorage } from './storage.js';
+import { type Durability, EventStorage, EventStoreFileError } from './storage.js';
 import { WriteService } from './writes.js';
 
 /** Wires storage, the event log and the gRPC services into one server. */
@@ -18,12 +20,46 @@ export interface EmbeddedServerOptions {
   readonly durability: Durability;
   readonly maxAppendSize: number;
   readonly writeTimeoutMs: number;
+  /** Existing files larger than this are fully checked in the background (default STARTUP_CHECK_MAX_BYTES). */
+  readonly startupCheckMaxBytes?: number;
 }
 
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
+  /**
+   * Settles when the file's full integrity check is done: at once for new and small files (checked before start),
+   * after a background `quick_check` for large ones, during which reads are served and writes wait. Rejects with
+   * EventStoreFileError when the file is damaged; every write is then refused.
+   */
+  readonly integrity: Promise<void>;
   close(): Promise<void>;
+}
+
+/** `PRAGMA quick_check` in a worker thread, so that the server's thread keeps serving reads meanwhile. */
+function checkInBackground(dbPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(compiledEntry('integrity-check', import.meta.url), { workerData: { dbPath }, name: 'embedded-esdb-check' });
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    let settled = false;
+    worker.once('message', (result: { ok: boolean; message?: string }) => {
+      settled = true;
+      if (result.ok) resolve();
+      else reject(new EventStoreFileError(result.message ?? `${dbPath} is corrupt`));
+    });
+    worker.once('error', (error) => {
+      if (!settled) reject(new EventStoreFileError(`${dbPath}: integrity check failed: ${error.message}`));
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new EventStoreFileError(`${dbPath}: integrity check ended with code ${code}`));
+    });
+  });
 }
 
 function supportedMethods(): InstanceType<typeof SupportedMethods> {
@@ -53,8 +89,12 @@ function bind(server: Server, address: string): Promise<number> {
 }
 
 export async function startServer(options: EmbeddedServerOptions): Promise<RunningServer> {
-  const storage = new EventStorage({ dbPath: options.dbPath, durability: options.durability });
+  const storage = new EventStorage({ dbPath: options.dbPath, durability: options.durability, startupCheckMaxBytes: options.startupCheckMaxBytes });
   const log = new EventLog(storage);
+  const integrity = storage.integrityPending ? checkInBackground(options.dbPath) : Promise.resolve();
+  // Handled by whoever reads `integrity`; the log refuses writes on its own.
+  integrity.catch(() => undefined);
+  if (storage.integrityPending) log.holdWritesUntil(integrity);
   const hub = new LiveHub(log);
   const reads = new ReadService(log, hub);
   const writes = new WriteService(log, { maxAppendSize: options.maxAppendSize, writeTimeoutMs: options.writeTimeoutMs });
@@ -112,5 +152,5 @@ export async function startServer(options: EmbeddedServerOptions): Promise<Runni
       storage.close();
     })());
 
-  return { host: options.host, port, close };
+  return { host: options.host, port, integrity, close };
 }

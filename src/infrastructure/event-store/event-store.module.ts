@@ -30,7 +30,14 @@ export class EventStoreConnection implements OnApplicationShutdown {
       this._description = this.config.EVENTSTORE_URL.replace(/\/\/[^@/]*@/, '//***@');
     } else {
       fs.mkdirSync(path.dirname(this.config.eventsDbPath), { recursive: true });
-      this.embedded = await startEmbeddedEventStore({ dbPath: this.config.eventsDbPath, host: '127.0.0.1', port: 0 });
+      // The server runs in its own worker thread: its SQLite commits (fsync) never block this event loop.
+      this.embedded = await startEmbeddedEventStore({
+        dbPath: this.config.eventsDbPath,
+        host: '127.0.0.1',
+        port: 0,
+        thread: 'worker',
+        onFailure: (error) => this.logger.error(error.message),
+      });
       this._client = EventStoreDBClient.connectionString(this.embedded.connectionString);
       this._description = `embedded ${this.embedded.connectionString} (${this.config.eventsDbPath})`;
     }
