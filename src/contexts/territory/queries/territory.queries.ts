@@ -60,14 +60,19 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asOf, asAt }: GetPlaceControlQuery): Promise<PlaceControl> {
+    const day = asOf ?? this.today();
     if (asAt === undefined) {
       // Stored intervals are only ever computed from seizures naming the place (written in the same transaction),
-      // so a place that has any is known: one read instead of two. Without any, the usual check decides.
+      // so a place with an interval covering the day is known: one read of one row answers. Otherwise the whole
+      // timeline decides (an interval elsewhere also proves the place known), then the usual check.
+      const covering = await this.model.storedControlOn(placeId, day);
+      if (covering) return covering;
       const intervals = await this.model.intervals(placeId);
-      if (intervals.length > 0) return toControl(placeId, intervals, asOf ?? this.today());
+      if (intervals.length === 0) await this.assertKnown(placeId);
+      return toControl(placeId, intervals, day);
     }
     await this.assertKnown(placeId);
-    return this.model.controlOf(placeId, asOf ?? this.today(), asAt);
+    return this.model.controlOf(placeId, day, asAt);
   }
 }
 
