@@ -63,13 +63,12 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
     const day = asOf ?? this.today();
     if (asAt === undefined) {
       // Stored intervals are only ever computed from seizures naming the place (written in the same transaction),
-      // so a place with an interval covering the day is known: one read of one row answers. Otherwise the whole
-      // timeline decides (an interval elsewhere also proves the place known), then the usual check.
+      // so a place with an interval covering the day is known: one read of one row answers. No interval covers the
+      // day: nothing is known about the place that day (whatever other intervals it has), if the place is known.
       const covering = await this.model.storedControlOn(placeId, day);
       if (covering) return covering;
-      const intervals = await this.model.intervals(placeId);
-      if (intervals.length === 0) await this.assertKnown(placeId);
-      return toControl(placeId, intervals, day);
+      await this.assertKnown(placeId);
+      return toControl(placeId, [], day);
     }
     await this.assertKnown(placeId);
     return this.model.controlOf(placeId, day, asAt);

@@ -104,6 +104,8 @@ function controlFromRow(placeId: string, row: CoveringRow): PlaceControl {
 export class TerritoryReadModel {
   /** intervalAt in SQL: the first stored interval (by seq) with from <= day < to, null ends open. Compiled once. */
   private readonly coveringInterval: (values: { placeId: string; day: string }) => CompiledQuery<CoveringRow>;
+  /** Registered, or named by a seizure: one statement, compiled once. */
+  private readonly knownPlace: (values: { placeId: string }) => CompiledQuery<unknown>;
 
   constructor(@Inject(READ_DB) private readonly db: ReadDb) {
     this.coveringInterval = reusableQuery<CoveringRow, 'placeId' | 'day'>(['placeId', 'day'], (p) =>
@@ -115,6 +117,14 @@ export class TerritoryReadModel {
         .where((eb) => eb.or([eb('to_date', 'is', null), eb('to_date', '>', p.day)]))
         .orderBy('seq')
         // A literal: SQLite runs `limit ?` with a bound 1 measurably slower (~10 µs) than `limit 1`.
+        .limit(sql.lit(1)),
+    );
+    this.knownPlace = reusableQuery(['placeId'], (p) =>
+      db
+        .selectFrom(TerritoryTables.places)
+        .select(sql.lit(1).as('known'))
+        .where('place_id', '=', p.placeId)
+        .unionAll(db.selectFrom(TerritoryTables.seizures).select(sql.lit(1).as('known')).where('place_id', '=', p.placeId))
         .limit(sql.lit(1)),
     );
   }
@@ -136,14 +146,7 @@ export class TerritoryReadModel {
 
   /** Registered, or at least named by a seizure. */
   async placeKnown(placeId: string): Promise<boolean> {
-    if (await this.place(placeId)) return true;
-    const seizure = await this.db
-      .selectFrom(TerritoryTables.seizures)
-      .select('event_id')
-      .where('place_id', '=', placeId)
-      .limit(1)
-      .executeTakeFirst();
-    return seizure !== undefined;
+    return (await this.db.executeQuery(this.knownPlace({ placeId }))).rows.length > 0;
   }
 
   async intervals(placeId: string, asAt?: AsAt): Promise<ControlInterval[]> {
