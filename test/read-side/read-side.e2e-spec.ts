@@ -95,6 +95,52 @@ describe('read side over HTTP', () => {
       expect(geo.body.features.find((f: any) => f.id === hama)).toMatchObject({ geometry: { type: 'Point', coordinates: [36.75, 35.13] }, properties: { controller: hts } });
     });
 
+    it('GET control agrees with the history and with a recomputation (asAt) on every boundary day', async () => {
+      // Approximate (month), exact, disputed (two factions the same day) and a day before anything known.
+      const [homs, sdf] = [uid('homs'), uid('sdf')];
+      await command('/admin/factions', { factionId: sdf, name: 'SDF' });
+      await command('/admin/places', { placeId: homs, name: 'Homs', country: 'SY' });
+      await command(`/admin/places/${homs}/seizures`, { factionId: government, occurred: { date: '2011-05', precision: 'month' }, sources });
+      await command(`/admin/places/${homs}/seizures`, { factionId: hts, occurred: { date: '2014-03-10', precision: 'day' }, sources });
+      await command(`/admin/places/${homs}/seizures`, { factionId: sdf, occurred: { date: '2016-07-01', precision: 'day' }, sources });
+      await command(`/admin/places/${homs}/seizures`, { factionId: hts, occurred: { date: '2016-07-01', precision: 'day' }, sources });
+      const history = (await query(`/territory/places/${homs}/history`)).body as any[];
+      expect(history.map((p) => [p.controller, p.from, p.to, p.disputed, p.approximate])).toEqual([
+        [government, '2011-05-01', '2014-03-10', false, true],
+        [hts, '2014-03-10', '2016-07-01', false, false],
+        [hts, '2016-07-01', null, true, false],
+      ]);
+      const days = ['2011-04-30', '2011-05-01', '2012-01-01', '2014-03-09', '2014-03-10', '2016-06-30', '2016-07-01', '2030-01-01'];
+      for (const day of days) {
+        const current = await query(`/territory/places/${homs}/control?asOf=${day}`);
+        const recomputed = await query(`/territory/places/${homs}/control?asOf=${day}&asAt=18446744073709551615`);
+        expect(current.status).toBe(200);
+        expect(current.body).toEqual(recomputed.body);
+        const period = history.find((p) => (p.from === null || p.from <= day) && (p.to === null || day < p.to));
+        expect(current.body).toEqual({
+          placeId: homs,
+          controller: period?.controller ?? null,
+          since: period?.from ?? null,
+          until: period?.to ?? null,
+          disputed: period?.disputed ?? false,
+          contenders: period?.contenders ?? [],
+          sourceEventIds: period?.sourceEventIds ?? [],
+          approximate: period?.approximate ?? false,
+        });
+      }
+      const disputed = await query(`/territory/places/${homs}/control?asOf=2020-01-01`);
+      expect(disputed.body).toMatchObject({ controller: hts, disputed: true, contenders: [hts, sdf].sort() });
+      expect(disputed.body.sourceEventIds).toHaveLength(2);
+    });
+
+    it('answers controller null for a registered place nothing is known about', async () => {
+      const idlib = uid('idlib');
+      await command('/admin/places', { placeId: idlib, name: 'Idlib', country: 'SY' });
+      const { status, body } = await query(`/territory/places/${idlib}/control?asOf=2024-12-06`);
+      expect(status).toBe(200);
+      expect(body).toEqual({ placeId: idlib, controller: null, since: null, until: null, disputed: false, contenders: [], sourceEventIds: [], approximate: false });
+    });
+
     it('answers 404 problem+json for an unknown place', async () => {
       const { status, body, type } = await query(`/territory/places/${uid('nowhere')}/control`);
       expect(status).toBe(404);

@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, type ValidationError, validateSync } from 'class-validator';
+import { getMetadataStorage, type ValidationArguments, type ValidationError, ValidationTypes, validateSync } from 'class-validator';
 import { type FieldError, validationErrors } from '../domain/domain-error.js';
 
 export type DtoValidation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -24,6 +24,7 @@ export function validateDto<T extends object>(dto: new () => T, plain: unknown):
     return { ok: false, errors: [{ field: '(body)', message: 'the body must be a JSON object' }] };
   }
   const value = plainToInstance(dto, plain, { enableImplicitConversion: false, exposeDefaultValues: false });
+  if (passesFlatPlan(value)) return { ok: true, value };
   const errors = flatten(validateSync(value, VALIDATOR_OPTIONS));
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
@@ -33,6 +34,75 @@ export function assertValidDto<T extends object>(dto: new () => T, plain: unknow
   const result = validateDto(dto, plain);
   if (!result.ok) throw validationErrors(result.errors);
   return result.value;
+}
+
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+type ConstraintMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidatorConstraints']>[number];
+
+/** One property of a flat DTO: its conditions (IsOptional, ValidateIf) and its rules, in class-validator's order. */
+interface FlatProperty {
+  name: string;
+  conditions: ValidationMetadata[];
+  rules: Array<{ metadata: ValidationMetadata; constraints: ConstraintMetadata[] }>;
+}
+
+/** null: the class is not flat (nested, IsDefined, `each`, async rules…), validateSync always decides. */
+const FLAT_PLANS = new WeakMap<object, { names: Set<string>; properties: FlatProperty[] } | null>();
+
+function flatPlanOf(target: object): { names: Set<string>; properties: FlatProperty[] } | null {
+  let plan = FLAT_PLANS.get(target);
+  if (plan !== undefined) return plan;
+  const storage = getMetadataStorage();
+  // The metadata validateSync itself uses with VALIDATOR_OPTIONS (no groups, `always` unset, not strict).
+  const metadatas = storage.getTargetValidationMetadatas(target as new () => object, '', false, false, undefined);
+  const flat =
+    metadatas.length > 0 &&
+    metadatas.every(
+      (m) =>
+        !m.each &&
+        (m.type === ValidationTypes.CONDITIONAL_VALIDATION ||
+          (m.type === ValidationTypes.CUSTOM_VALIDATION && storage.getTargetValidatorConstraints(m.constraintCls).every((c) => !c.async))),
+    );
+  if (flat) {
+    const byName = new Map<string, FlatProperty>();
+    for (const m of metadatas) {
+      const property = byName.get(m.propertyName) ?? { name: m.propertyName, conditions: [], rules: [] };
+      byName.set(m.propertyName, property);
+      if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) property.conditions.push(m);
+      else property.rules.push({ metadata: m, constraints: storage.getTargetValidatorConstraints(m.constraintCls) });
+    }
+    plan = { names: new Set(byName.keys()), properties: [...byName.values()] };
+  } else plan = null;
+  FLAT_PLANS.set(target, plan);
+  return plan;
+}
+
+/**
+ * The success path of validateSync for flat DTOs (query strings: optional scalar fields with synchronous rules),
+ * without its per-call metadata lookups and error objects: true only when validateSync would report no error (no
+ * unknown field; every rule of every property its conditions let through passes). Anything else — including every
+ * failure — returns false and validateSync runs, so errors and their wording come from class-validator alone.
+ */
+function passesFlatPlan(object: object): boolean {
+  const plan = flatPlanOf(object.constructor);
+  if (plan === null) return false;
+  const record = object as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!plan.names.has(key)) return false;
+  for (const { name, conditions, rules } of plan.properties) {
+    const value = record[name];
+    let applies = true;
+    for (const condition of conditions) applies = (condition.constraints[0] as (o: object, v: unknown) => boolean)(object, value) && applies;
+    if (!applies) continue;
+    for (const { metadata, constraints } of rules) {
+      if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
+      const args: ValidationArguments = { targetName: object.constructor.name, property: name, object, value, constraints: metadata.constraints };
+      for (const constraint of constraints) {
+        const valid: unknown = constraint.instance.validate(value, args);
+        if (valid !== true) return false;
+      }
+    }
+  }
+  return true;
 }
 
 function flatten(errors: ValidationError[], parentPath = '', parentIsArray = false): FieldError[] {

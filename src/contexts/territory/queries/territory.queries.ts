@@ -60,14 +60,18 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asOf, asAt }: GetPlaceControlQuery): Promise<PlaceControl> {
+    const day = asOf ?? this.today();
     if (asAt === undefined) {
       // Stored intervals are only ever computed from seizures naming the place (written in the same transaction),
-      // so a place that has any is known: one read instead of two. Without any, the usual check decides.
-      const intervals = await this.model.intervals(placeId);
-      if (intervals.length > 0) return toControl(placeId, intervals, asOf ?? this.today());
+      // so a place with an interval covering the day is known: one read of one row answers. No interval covers the
+      // day: nothing is known about the place that day (whatever other intervals it has), if the place is known.
+      const covering = await this.model.storedControlOn(placeId, day);
+      if (covering) return covering;
+      await this.assertKnown(placeId);
+      return toControl(placeId, [], day);
     }
     await this.assertKnown(placeId);
-    return this.model.controlOf(placeId, asOf ?? this.today(), asAt);
+    return this.model.controlOf(placeId, day, asAt);
   }
 }
 
