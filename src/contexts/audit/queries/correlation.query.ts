@@ -29,11 +29,10 @@ export class CorrelationHandler implements IQueryHandler<CorrelationQuery, Audit
   ) {}
 
   async execute({ correlationId }: CorrelationQuery): Promise<AuditedEvent[]> {
-    let rows = await EventIndex.byCorrelation(this.db, correlationId);
-    if (rows.length === 0) {
-      await this.runner.waitForHead({ timeoutMs: 3000 }).catch(() => undefined);
-      rows = await EventIndex.byCorrelation(this.db, correlationId);
-    }
+    // The index is a projection: let it apply the whole log as it is now, so that an answer is never missing events
+    // a command already acknowledged (a slow or stopped index still answers with what it holds after 3 s).
+    await this.runner.waitForHead({ timeoutMs: 3000 }).catch(() => undefined);
+    const rows = await EventIndex.byCorrelation(this.db, correlationId);
     if (rows.length === 0) throw notFound('AUDIT.UNKNOWN_CORRELATION', `no event was recorded with correlation id ${correlationId}`, 'correlationId');
     const events = await Promise.all(rows.map((row) => this.read(row)));
     return events.filter((event): event is AuditedEvent => event !== undefined);
