@@ -10,6 +10,7 @@
  *   npm run build && node dist/bench/event-store.bench.js
  *   BENCH_LOG_EVENTS=1000000   size of the log for the read / catch-up part (default 100,000)
  *   BENCH_SECONDS=3            duration of each timed append phase
+ *   BENCH_WARMUP_SECONDS=3     untimed appends first (V8 needs a few thousand to optimise), for the peer as well
  *   BENCH_MODES=worker,inline  server modes measured, in order: worker (default embedded mode), inline (the server in
  *                              the client's thread), child (the standalone process, as `npm run eventstore`)
  *   BENCH_PEER=0               skip the emmett-postgresql peer; BENCH_PEER_PG=postgres://… picks its server
@@ -24,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { type PeerResult, runPeer } from './event-store/peer.js';
 import { plainInserts } from './event-store/plain-sqlite.js';
+import { type ClientCeiling, clientCeiling } from './event-store/client-ceiling.js';
 import { rawGrpcStreamRate } from './event-store/raw-grpc.js';
 
 interface Server {
@@ -35,6 +37,8 @@ interface Server {
 const payload = { headline: 'Troops enter the city', place: 'city-0042', faction: 'faction-7', at: '2026-11-25T15:00:00Z', tags: ['war', 'map'] };
 const payloadBytes = Buffer.from(JSON.stringify(payload));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+/** Untimed appends before the first timed phase: V8 takes a few thousand appends to optimise client and server code. */
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const logEvents = Number(process.env.BENCH_LOG_EVENTS ?? 100_000);
 
 function rssOf(pid: number): number {
@@ -106,9 +110,9 @@ async function onClientLoop<T>(phase: () => Promise<T>): Promise<{ result: T; lo
 }
 
 /** `writers` concurrent loops of single-event appends with an exact expected revision, each on its own stream. */
-async function singleEventAppends(client: EventStoreDBClient, writers: number): Promise<{ perSecond: number; latencies: number[] }> {
+async function singleEventAppends(client: EventStoreDBClient, writers: number, duration = seconds): Promise<{ perSecond: number; latencies: number[] }> {
   const latencies: number[] = [];
-  const deadline = Date.now() + seconds * 1000;
+  const deadline = Date.now() + duration * 1000;
   let count = 0;
   await Promise.all(
     Array.from({ length: writers }, async () => {
@@ -123,7 +127,7 @@ async function singleEventAppends(client: EventStoreDBClient, writers: number): 
       }
     }),
   );
-  return { perSecond: count / seconds, latencies: latencies.sort((a, b) => a - b) };
+  return { perSecond: count / duration, latencies: latencies.sort((a, b) => a - b) };
 }
 
 async function batchAppends(client: EventStoreDBClient, size: number, minEvents: number): Promise<number> {
@@ -184,6 +188,8 @@ interface Context {
   readonly peer?: Exclude<PeerResult, { skipped: string }>;
   readonly writerCounts: readonly number[];
   readonly batchSizes: readonly { size: number; minEvents: number }[];
+  /** The client's own append rates against a server that stores nothing. */
+  readonly ceiling: ClientCeiling;
   /** Raw gRPC rate, measured once (by the first mode) and reused. */
   rawRate?: number;
 }
@@ -202,10 +208,15 @@ async function measure(mode: Mode, context: Context): Promise<Summary> {
   const vsPeer = (ours: number, theirs: number | undefined, target: number) =>
     theirs === undefined ? 'peer skipped' : `${ratio(ours, theirs)} of emmett-postgresql (${fmt(theirs)}/s; target >= ${target}x)`;
 
+  const ceilingCell = (ceiling: number, plain: number) =>
+    `client ceiling ${fmt(ceiling)}/s (${ratio(ceiling, plain)} of plain: the most any server could reach through this client)`;
+
   console.log(`\n== embedded event store: ${MODE_LABEL[mode]}, synchronous=FULL, ${os.cpus().length} CPUs, Node ${process.version} ==`);
   try {
-    await client.appendToStream('bench-warmup', Array.from({ length: 200 }, event));
-    for (let i = 0; i < 200; i++) await client.appendToStream('bench-warmup', [event()]);
+    // The same warm-up as the peer's (bench/event-store/peer.ts): untimed appends, alone and concurrent, and batches.
+    for (let i = 0; i < 20; i++) await client.appendToStream('bench-warmup', Array.from({ length: 100 }, event));
+    await singleEventAppends(client, 1, warmupSeconds / 2);
+    await singleEventAppends(client, 8, warmupSeconds / 2);
 
     // Each client phase is compared with plain inserts measured right before it: on a shared machine the fsync
     // cost drifts, and a baseline taken minutes earlier would skew the ratio.
@@ -226,6 +237,7 @@ async function measure(mode: Mode, context: Context): Promise<Summary> {
         `${ratio(perSecond, plainOne)} of plain 1-row commits (${fmt(plainOne)}/s just before; target >= ${target}x)`,
         `p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms`,
         vsPeer(perSecond, peerFigures?.singleAppends.get(writers), 1.5),
+        ...(writers === 1 ? [ceilingCell(context.ceiling.singleAppends, plainOne)] : []),
         loop,
       );
       if (writers === 8) summary.set("8 writers: the client's thread", { figure: loop, ratio: '' });
@@ -245,6 +257,7 @@ async function measure(mode: Mode, context: Context): Promise<Summary> {
         `${fmt(appended)} events/s`,
         `${ratio(appended, plain)} of plain ${fmt(size)}-row commits (${fmt(plain)} rows/s just before; target >= 0.5x)`,
         vsPeer(appended, peerFigures?.batchAppends.get(size), 1),
+        ceilingCell(context.ceiling.batchAppends.get(size) ?? NaN, plain),
         loop,
       );
       if (size === 1000) summary.set("1,000-event appends: the client's thread", { figure: loop, ratio: '' });
@@ -330,7 +343,7 @@ export async function run(): Promise<void> {
   ];
   // The peer first (its own database, dropped at the end), so that its figures can be printed beside ours.
   console.log('\n== peer: @event-driven-io/emmett-postgresql 0.42.0 ==');
-  const peer: PeerResult = await runPeer({ payload, writers: writerCounts, seconds, batches: batchSizes, logEvents });
+  const peer: PeerResult = await runPeer({ payload, writers: writerCounts, seconds, warmupSeconds, batches: batchSizes, logEvents });
   if ('skipped' in peer) console.log(`peer ${peer.skipped}`);
   else {
     console.log(`peer on ${peer.settings}`);
@@ -338,7 +351,12 @@ export async function run(): Promise<void> {
     for (const [size, rate] of peer.batchAppends) console.log(`peer ${fmt(size)}-event appends  |  ${fmt(rate)} events/s`);
     console.log(`peer consumer (reactor from BEGINNING, 1,000-message pulls), ${fmt(peer.consumerEvents)} events  |  ${fmt(peer.consumerRate)} events/s`);
   }
-  const context: Context = { peer: 'skipped' in peer ? undefined : peer, writerCounts, batchSizes };
+  // What @eventstore/db-client itself costs: the same appends against a server that stores nothing.
+  const ceiling = await clientCeiling(payload, batchSizes.map((b) => b.size), seconds);
+  console.log('\n== client ceiling: @eventstore/db-client against a server that decodes each append and stores nothing ==');
+  console.log(`single-event appends, 1 writer  |  ${fmt(ceiling.singleAppends)} appends/s`);
+  for (const [size, rate] of ceiling.batchAppends) console.log(`${fmt(size)}-event appends, 1 writer  |  ${fmt(rate)} events/s`);
+  const context: Context = { peer: 'skipped' in peer ? undefined : peer, ceiling, writerCounts, batchSizes };
   const summaries = new Map<Mode, Summary>();
   for (const mode of modes) summaries.set(mode, await measure(mode, context));
 

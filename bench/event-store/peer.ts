@@ -78,6 +78,8 @@ export async function runPeer(options: {
   payload: Record<string, unknown>;
   writers: number[];
   seconds: number;
+  /** Untimed appends before the timed phases. */
+  warmupSeconds: number;
   batches: { size: number; minEvents: number }[];
   logEvents: number;
 }): Promise<PeerResult> {
@@ -99,8 +101,10 @@ export async function runPeer(options: {
   const event = (): BenchEvent => ({ type: 'BenchEvent', data: options.payload });
   const store = getPostgreSQLEventStore(url);
   try {
-    await store.appendToStream('bench-warmup', Array.from({ length: 200 }, event));
-    for (let i = 0; i < 100; i++) await store.appendToStream('bench-warmup', [event()]);
+    // The same warm-up as the embedded store's: untimed appends, alone and concurrent, and batches.
+    for (let i = 0; i < 20; i++) await store.appendToStream('bench-warmup', Array.from({ length: 100 }, event));
+    await singleAppends(store, event, 1, options.warmupSeconds / 2);
+    await singleAppends(store, event, 8, options.warmupSeconds / 2);
 
     const singleAppendsByWriters = new Map<number, number>();
     for (const writers of options.writers) singleAppendsByWriters.set(writers, await singleAppends(store, event, writers, options.seconds));
