@@ -101,6 +101,8 @@ describe('API keys and roles', () => {
       statuses.push((await call(app, 'GET', '/admin/audit/streams/faction-none', AUDITOR_KEY)).status);
     }
     expect(statuses).toContain(429);
+    // The budget is the key's across the whole admin API, not per route.
+    expect((await call(app, 'GET', `/admin/audit/correlations/${freshId('corr')}`, AUDITOR_KEY)).status).toBe(429);
     // Another key still has its own budget.
     expect((await call(app, 'POST', '/admin/factions', EDITOR_KEY, { factionId: freshId('after'), name: 'x' })).status).not.toBe(429);
     for (let i = 0; i < RATE_LIMIT + 5; i++) {

@@ -26,6 +26,14 @@ describe('asAt / asOf parsing', () => {
     expect(isCalendarDay('2024-12-5')).toBe(false);
     expect(isCalendarDay('0000-01-01')).toBe(false);
     expect(isCalendarDay(20241205)).toBe(false);
+    expect(isCalendarDay('2000-02-29')).toBe(true);
+    expect(isCalendarDay('1900-02-29')).toBe(false);
+    expect(isCalendarDay('2024-04-31')).toBe(false);
+    expect(isCalendarDay('2024-12-31')).toBe(true);
+    expect(isCalendarDay('2024-13-01')).toBe(false);
+    expect(isCalendarDay('2024-00-10')).toBe(false);
+    expect(isCalendarDay('2024-01-00')).toBe(false);
+    expect(isCalendarDay('0050-06-15')).toBe(true);
   });
 
   it('defaults asOf to the UTC day of the clock', () => {

@@ -18,6 +18,22 @@ export function apiKeyOf(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+const principals = new WeakMap<FastifyRequest, Principal | null>();
+
+/**
+ * The principal behind the request's API key, or undefined without a valid key. Hashed once per request: the admin
+ * rate limit (a Fastify hook) and the guard both ask.
+ */
+export function principalOf(registry: ApiKeyRegistry, request: FastifyRequest): Principal | undefined {
+  let principal = principals.get(request);
+  if (principal === undefined) {
+    const key = apiKeyOf(request);
+    principal = (key ? registry.authenticate(key) : undefined) ?? null;
+    principals.set(request, principal);
+  }
+  return principal ?? undefined;
+}
+
 /** Authenticates every request by API key and checks its role against the access policy, before any handler. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -28,9 +44,8 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const required = requirementFor(request.url.split('?')[0] ?? '/');
     if (required === 'public') return true;
-    const key = apiKeyOf(request);
-    if (!key) throw new UnauthorizedException('An API key is required (X-API-Key header or Authorization: Bearer)');
-    const principal = this.registry.authenticate(key);
+    if (!apiKeyOf(request)) throw new UnauthorizedException('An API key is required (X-API-Key header or Authorization: Bearer)');
+    const principal = principalOf(this.registry, request);
     if (!principal) throw new UnauthorizedException('The API key is not valid');
     if (!satisfies(principal.roles, required)) {
       throw new ForbiddenException(`This needs the ${required} role; the key of ${principal.owner} has ${principal.roles.join(', ')}`);

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 export const ROLES = ['editor', 'auditor', 'reader'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,7 +15,7 @@ export interface Principal {
   roles: Role[];
 }
 
-export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+export const hashApiKey = (key: string): string => hash('sha256', key, 'hex');
 
 /**
  * `API_KEYS` format: comma-separated `owner:role[+role]:sha256hex` entries, e.g.
@@ -50,10 +50,10 @@ export const DEVELOPMENT_KEYS: Array<{ key: string; owner: string; roles: Role[]
 ];
 
 export class ApiKeyRegistry {
-  private readonly byHash: Map<string, ApiKeyEntry>;
+  private readonly byHash: Map<string, ApiKeyEntry & { digest: Buffer }>;
 
   constructor(entries: ApiKeyEntry[]) {
-    this.byHash = new Map(entries.map((entry) => [entry.sha256, entry]));
+    this.byHash = new Map(entries.map((entry) => [entry.sha256, { ...entry, digest: Buffer.from(entry.sha256, 'hex') }]));
   }
 
   static development(): ApiKeyRegistry {
@@ -64,7 +64,7 @@ export class ApiKeyRegistry {
     const digest = hashApiKey(key);
     const entry = this.byHash.get(digest);
     // The map lookup already picked the candidate; compare in constant time anyway so a timing probe learns nothing.
-    if (!entry || !timingSafeEqual(Buffer.from(entry.sha256, 'hex'), Buffer.from(digest, 'hex'))) return undefined;
+    if (!entry || !timingSafeEqual(entry.digest, Buffer.from(digest, 'hex'))) return undefined;
     return { owner: entry.owner, roles: entry.roles };
   }
 }
