@@ -216,6 +216,15 @@ async function httpBench(): Promise<void> {
       console.log(roundsLine(commands));
       console.log(`  ratio commands / do-nothing: ${commands.ratio.toFixed(3)}x (target >= 0.25x; p99 ${commands.measured.p99} ms, target < 20 ms)`);
       console.log('    (streams loaded from the stream cache, STREAM_CACHE_EVENTS default; each append checks the expected revision)');
+      // Where the time goes: the same load with the projections paused (they catch up afterwards), one round.
+      const runner = app.get(ProjectionRunner);
+      await runner.waitForHead({ timeoutMs: 300_000 });
+      await runner.stop();
+      const alone = await fire(url, path.join(loadDir, 'seize-city.cjs'));
+      await runner.start();
+      await runner.waitForHead({ timeoutMs: 300_000 });
+      line('SeizeCity, projections paused (diagnostic)', alone);
+      console.log(`  ratio to the median do-nothing POST: ${(alone.rps / commands.baseline.rps).toFixed(3)}x (the projections, in the same thread, take the rest)`);
     }
     if (PARTS.has('queries')) {
       const queries = await compare(app, url, 'noop-get.cjs', 'control-query.cjs');
