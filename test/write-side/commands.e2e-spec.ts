@@ -2,7 +2,7 @@ import { type EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EVENT_STORE_CLIENT } from '../../src/infrastructure/event-store/event-store.module.js';
 import { Clock } from '../../src/shared/domain/clock.js';
 import type { TestApp } from '../support/test-app.js';
-import { day, EDITOR, freshId, post, readStream, sources, startApp, world } from './support.js';
+import { day, EDITOR, EDITOR_KEY, freshId, post, readStream, sources, startApp, world } from './support.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,8 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** Both with and without an auth guard wired, the actor is EDITOR (the key's owner, or x-actor). */
-const as = { 'x-actor': EDITOR };
+/** The editor key: the actor recorded is its owner, EDITOR. */
+const as = { 'x-api-key': EDITOR_KEY };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function expectCreated(response: { status: number; headers: Headers; body: any }, streamName: string, revision: string) {

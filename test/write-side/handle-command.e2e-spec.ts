@@ -204,6 +204,16 @@ describe('handleCommand with a stream cache, when the stream changed behind its 
     expect(result.revision).toBe('3');
   });
 
+  it('answers a no-op with the stream as it is, not the cached view', async () => {
+    const stream = `counter-${freshId('c')}`;
+    await handleCommand(client, stream, counter, count(), options());
+    await appendBehindItsBack(stream);
+    decisions = 0;
+    const result = await handleCommand(client, stream, counter, count(0), options());
+    expect(decisions).toBe(2);
+    expect(result).toMatchObject({ revision: '1', eventIds: [] });
+  });
+
   it('answers a keyed retry with the first result after other events were appended behind its back', async () => {
     const stream = `counter-${freshId('c')}`;
     const first = await handleCommand(client, stream, counter, count(2), options({ idempotencyKey: 'behind' }));

@@ -31,6 +31,8 @@ describe('OpenAPI document of the admin commands', () => {
     expect(operation.requestBody.content['application/json'].schema.$ref).toBe(`#/components/schemas/${dto}`);
     expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['201', '400', '412', '413', '415']));
     expect(operation.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['If-Match', 'Idempotency-Key']));
+    // The actor is the API key's owner, never a header.
+    expect(operation.parameters.map((p: any) => p.name.toLowerCase())).not.toContain('x-actor');
   });
 
   it('documents the shared shapes and the length limits', () => {

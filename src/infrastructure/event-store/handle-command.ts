@@ -145,66 +145,66 @@ export async function handleCommand<Command extends { type: string }, Event exte
     }
 
     const state = events.reduce((s, event) => decider.evolve(s, event as unknown as Event), decider.initialState());
-    let decided: Event[];
+    let decided: Event[] = [];
+    let refusal: { error: unknown } | undefined;
     try {
       decided = decider.decide(command, state);
     } catch (error) {
-      // A refusal is only ever answered on the stream as it is: a cached view may lack what makes it acceptable.
-      if (!cached) throw error;
+      refusal = { error };
+    }
+
+    let conflict: WrongExpectedVersionError | undefined;
+    if (decided.length > 0) {
+      const metadata: EventMetadata = {
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        recordedAt: clock.now().toISOString(),
+        commandType: command.type,
+        ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash } : {}),
+      };
+      const eventIds = decided.map((_, i) => (idempotencyKey === undefined ? uuidv4() : idempotentEventId(streamName, idempotencyKey, i)));
+      const eventData = decided.map((event, i) => toEventData(event, eventIds[i], metadata));
+      try {
+        const appended = await client.appendToStream(streamName, eventData, { expectedRevision: revision ?? NO_STREAM });
+        const position = appended.position?.commit;
+        cache?.set(streamName, {
+          events: [...events, ...appendedEvents(eventData, appended.nextExpectedRevision, position)],
+          revision: appended.nextExpectedRevision,
+        });
+        return {
+          streamName,
+          revision: appended.nextExpectedRevision.toString(),
+          position: position?.toString() ?? '',
+          eventIds,
+        };
+      } catch (error) {
+        cache?.delete(streamName);
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        conflict = error;
+      }
+    }
+
+    // Decided on a cached view and not appended (a refusal, a no-op, or a stale view the append refused): a cached
+    // view may lack what changes the answer, so drop it, read the stream and decide again at once (not a lost race).
+    if (cached) {
       cache?.delete(streamName);
       attempt--;
       continue;
     }
-    if (decided.length === 0) {
-      if (cached) {
-        cache?.delete(streamName);
-        attempt--;
-        continue;
-      }
+    if (refusal) throw refusal.error;
+    if (!conflict) {
       return { streamName, revision: revision?.toString() ?? '', position: events.at(-1)?.position?.toString() ?? '', eventIds: [] };
     }
-
-    const metadata: EventMetadata = {
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      recordedAt: clock.now().toISOString(),
-      commandType: command.type,
-      ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash } : {}),
-    };
-    const eventIds = decided.map((_, i) => (idempotencyKey === undefined ? uuidv4() : idempotentEventId(streamName, idempotencyKey, i)));
-    const eventData = decided.map((event, i) => toEventData(event, eventIds[i], metadata));
-    try {
-      const appended = await client.appendToStream(streamName, eventData, { expectedRevision: revision ?? NO_STREAM });
-      const position = appended.position?.commit;
-      cache?.set(streamName, {
-        events: [...events, ...appendedEvents(eventData, appended.nextExpectedRevision, position)],
-        revision: appended.nextExpectedRevision,
-      });
-      return {
-        streamName,
-        revision: appended.nextExpectedRevision.toString(),
-        position: position?.toString() ?? '',
-        eventIds,
-      };
-    } catch (error) {
-      cache?.delete(streamName);
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      // Decided on a cached view that was stale: read the stream and decide again at once (not a lost race).
-      if (cached) {
-        attempt--;
-        continue;
-      }
-      // With a key, the next read tells a concurrent duplicate of this very command (its first result) from a
-      // stale If-Match (412 there).
-      if (expectedRevision !== undefined && idempotencyKey === undefined) {
-        throw concurrencyError(streamName, expectedRevision, typeof error.actualVersion === 'bigint' ? error.actualVersion : null);
-      }
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new DomainError('STREAM.CONTENDED', `${streamName} kept changing while this command was decided; retry it`, 'illegal-state');
-      }
-      await backOff(attempt);
+    // Lost a race to another writer. With a key, the next read tells a concurrent duplicate of this very command
+    // (its first result) from a stale If-Match (412 there).
+    if (expectedRevision !== undefined && idempotencyKey === undefined) {
+      throw concurrencyError(streamName, expectedRevision, typeof conflict.actualVersion === 'bigint' ? conflict.actualVersion : null);
     }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new DomainError('STREAM.CONTENDED', `${streamName} kept changing while this command was decided; retry it`, 'illegal-state');
+    }
+    await backOff(attempt);
   }
 }
 

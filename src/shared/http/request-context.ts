@@ -1,4 +1,4 @@
-import { createParamDecorator, type ExecutionContext, UnsupportedMediaTypeException } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, UnauthorizedException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../application/command-catalog.js';
@@ -43,16 +43,18 @@ export function requestIdOf(request: FastifyRequest): string {
 }
 
 /**
- * The editor: the owner of the API key the auth guard accepted, else header `x-actor` (until keys are required
- * everywhere), else `anonymous`. A key's owner always wins, so an authenticated caller cannot pose as another.
+ * The editor: the owner of the API key the auth guard accepted. Every command route is under `/admin`, which the
+ * guard never lets through without a key, so a missing principal means the guard did not run: refuse the command
+ * rather than record an actor nobody authenticated (and never take one from a client header).
  */
 export function actorOf(request: FastifyRequest): string {
   const owner = (request as { principal?: { owner?: unknown } }).principal?.owner;
-  return typeof owner === 'string' && owner !== '' ? owner : (header(request, 'x-actor') ?? 'anonymous');
+  if (typeof owner !== 'string' || owner === '') throw new UnauthorizedException('An API key is required to send a command');
+  return owner;
 }
 
 /**
- * Who/why/how of a command arriving over HTTP. Actor: see actorOf; correlation id: `x-correlation-id` or a new uuid; causation id: the request id; If-Match and
+ * Who/why/how of a command arriving over HTTP. Actor: the key owner (actorOf); correlation id: `x-correlation-id` or a new uuid; causation id: the request id; If-Match and
  * Idempotency-Key as given.
  */
 export function commandContextFrom(request: FastifyRequest): CommandContext {

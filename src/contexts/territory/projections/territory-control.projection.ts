@@ -25,7 +25,11 @@ export function intervalToRow(placeId: string, seq: number, interval: ControlInt
   };
 }
 
-export function rowToInterval(row: IntervalRow): ControlInterval {
+/** The columns of a stored interval that make up a ControlInterval (a query may leave out place_id and seq). */
+export type StoredInterval = Omit<IntervalRow, 'place_id' | 'seq'>;
+
+/** The one decoding of a stored interval row: 0/1 flags and JSON id lists. */
+export function rowToInterval(row: StoredInterval): ControlInterval {
   return {
     controller: row.controller,
     from: row.from_date,

@@ -5,7 +5,7 @@ import type { ReadDb } from '../../../infrastructure/read-store/read-store.facto
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { reusableQuery } from '../../../infrastructure/read-store/reusable-query.js';
 import { computeControlIntervals, type ControlInterval, intervalAt } from '../domain/control.js';
-import { rowToInterval } from '../projections/territory-control.projection.js';
+import { rowToInterval, type StoredInterval } from '../projections/territory-control.projection.js';
 import { loadSeizures } from '../projections/territory-facts.js';
 import { type IntervalRow, type PlaceRow, TerritoryTables } from '../projections/territory.tables.js';
 
@@ -47,7 +47,11 @@ export interface PlaceSummary {
 export type MapEntry = PlaceControl & { name: string | null; coordinates: { lat: number; lon: number } | null };
 
 export function toControl(placeId: string, intervals: readonly ControlInterval[], asOf: string): PlaceControl {
-  const interval = intervalAt(intervals, asOf);
+  return controlOfInterval(placeId, intervalAt(intervals, asOf));
+}
+
+/** The answer for a day from the interval covering it (null: nothing known on that day). */
+function controlOfInterval(placeId: string, interval: ControlInterval | null): PlaceControl {
   return {
     placeId,
     controller: interval?.controller ?? null,
@@ -80,38 +84,25 @@ function summary(row: PlaceRow): PlaceSummary {
   };
 }
 
-/** The stored interval covering a day: only the columns an answer needs. */
-type CoveringRow = Pick<IntervalRow, 'controller' | 'from_date' | 'to_date' | 'disputed' | 'contenders' | 'source_event_ids' | 'approximate'>;
-
-function controlFromRow(placeId: string, row: CoveringRow): PlaceControl {
-  return {
-    placeId,
-    controller: row.controller,
-    since: row.from_date,
-    until: row.to_date,
-    disputed: Number(row.disputed) === 1,
-    contenders: JSON.parse(row.contenders) as string[],
-    sourceEventIds: JSON.parse(row.source_event_ids) as string[],
-    approximate: Number(row.approximate) === 1,
-  };
-}
-
 /**
  * Queries of the territorial-control read model. Current answers read the stored timelines; `asAt` answers
  * recompute them with the same pure function from the facts recorded up to that point.
  */
 @Injectable()
 export class TerritoryReadModel {
-  /** intervalAt in SQL: the first stored interval (by seq) with from <= day < to, null ends open. Compiled once. */
-  private readonly coveringInterval: (values: { placeId: string; day: string }) => CompiledQuery<CoveringRow>;
+  /**
+   * intervalAt in SQL: the first stored interval (by seq) with from <= day < to, null ends open. Compiled once. It
+   * selects every column rowToInterval decodes, so the one-row answer goes through the same decoding as the rest.
+   */
+  private readonly coveringInterval: (values: { placeId: string; day: string }) => CompiledQuery<StoredInterval>;
   /** Registered, or named by a seizure: one statement, compiled once. */
   private readonly knownPlace: (values: { placeId: string }) => CompiledQuery<unknown>;
 
   constructor(@Inject(READ_DB) private readonly db: ReadDb) {
-    this.coveringInterval = reusableQuery<CoveringRow, 'placeId' | 'day'>(['placeId', 'day'], (p) =>
+    this.coveringInterval = reusableQuery<StoredInterval, 'placeId' | 'day'>(['placeId', 'day'], (p) =>
       db
         .selectFrom(TerritoryTables.intervals)
-        .select(['controller', 'from_date', 'to_date', 'disputed', 'contenders', 'source_event_ids', 'approximate'])
+        .select(['controller', 'from_date', 'to_date', 'disputed', 'contenders', 'source_event_ids', 'approximate', 'inferred'])
         .where('place_id', '=', p.placeId)
         .where((eb) => eb.or([eb('from_date', 'is', null), eb('from_date', '<=', p.day)]))
         .where((eb) => eb.or([eb('to_date', 'is', null), eb('to_date', '>', p.day)]))
@@ -136,7 +127,7 @@ export class TerritoryReadModel {
    */
   async storedControlOn(placeId: string, day: string): Promise<PlaceControl | null> {
     const { rows } = await this.db.executeQuery(this.coveringInterval({ placeId, day }));
-    return rows.length > 0 ? controlFromRow(placeId, rows[0]) : null;
+    return rows.length > 0 ? controlOfInterval(placeId, rowToInterval(rows[0])) : null;
   }
 
   async place(placeId: string): Promise<PlaceSummary | null> {
