@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { reusableQuery } from '../../src/infrastructure/read-store/reusable-query.js';
+import { reusableQuery, reusableQueryOn } from '../../src/infrastructure/read-store/reusable-query.js';
 import { freshReadStore, type FreshReadStore } from '../../src/infrastructure/read-store/testing/fresh-read-store.js';
 
 /** reusableQuery on the read store under test (SQLite, or PostgreSQL when DATABASE_URL is set). */
@@ -70,5 +70,29 @@ describe('reusableQuery', () => {
     const withLimit = reusableQuery(['id'], (p) => fresh.store.db.selectFrom('rq_items').selectAll().where('id', '=', p.id).limit(3));
     expect(withLimit({ id: 'x' }).parameters).toEqual(['x', 3]);
     expect(() => reusableQuery(['id', 'unused'], (p) => fresh.store.db.selectFrom('rq_items').selectAll().where('id', '=', p.id))).toThrow(/unused/);
+  });
+
+  it('reusableQueryOn: compiled once for the store and its transactions, with the same answers as a fresh query', async () => {
+    let builds = 0;
+    const insertItem = reusableQueryOn(['id', 'seq', 'day'], (db, row) => {
+      builds++;
+      return db.insertInto('rq_items').values(row).onConflict((oc) => oc.columns(['id', 'seq']).doNothing());
+    });
+    const db = fresh.store.db;
+    const first = insertItem(db, { id: 'on', seq: 0, day: '2022-01-01' });
+    expect((await db.executeQuery(first)).numAffectedRows).toBe(1n);
+    const affected = await db.transaction().execute(async (tx) => {
+      const again = insertItem(tx, { id: 'on', seq: 0, day: '2099-01-01' }); // same key: nothing inserted
+      const next = insertItem(tx, { id: 'on', seq: 1, day: null });
+      expect(again.sql).toBe(first.sql);
+      return [(await tx.executeQuery(again)).numAffectedRows, (await tx.executeQuery(next)).numAffectedRows];
+    });
+    expect(affected).toEqual([0n, 1n]);
+    expect(builds).toBe(1);
+    const rows = await db.selectFrom('rq_items').select(['seq', 'day']).where('id', '=', 'on').orderBy('seq').execute();
+    expect(rows.map((row) => ({ seq: Number(row.seq), day: row.day }))).toEqual([
+      { seq: 0, day: '2022-01-01' },
+      { seq: 1, day: null },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery } from 'kysely';
+import type { ReadExecutor } from './read-store.js';
 
 /**
  * A query built and compiled by Kysely once, then run many times with different values: per call only the
@@ -28,4 +29,28 @@ export function reusableQuery<R, K extends string>(
     queryId: compiled.queryId,
     parameters: slots.map((name, index) => (name === undefined ? constants[index] : values[name])),
   });
+}
+
+/**
+ * reusableQuery for code that is handed its executor on each call (a projection's transaction): built and compiled
+ * on first use with each SQL dialect (keyed by the executor's dialect adapter, which a Kysely instance shares with
+ * its transactions), then reused. Hot per-event inserts skip building and compiling the same statement every time.
+ *
+ *   const insertRow = reusableQueryOn(['id', 'name'], (db, p) => db.insertInto('t').values({ id: p.id, name: p.name }));
+ *   await tx.executeQuery(insertRow(tx, { id, name }));
+ */
+export function reusableQueryOn<R, K extends string>(
+  names: readonly K[],
+  build: (db: ReadExecutor, placeholders: Readonly<Record<K, unknown>>) => Compilable<R>,
+): (db: ReadExecutor, values: Readonly<Record<K, unknown>>) => CompiledQuery<R> {
+  const byAdapter = new WeakMap<object, (values: Readonly<Record<K, unknown>>) => CompiledQuery<R>>();
+  return (db, values) => {
+    const adapter = db.getExecutor().adapter;
+    let compiled = byAdapter.get(adapter);
+    if (compiled === undefined) {
+      compiled = reusableQuery(names, (placeholders) => build(db, placeholders));
+      byAdapter.set(adapter, compiled);
+    }
+    return compiled(values);
+  };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ProjectedEvent, Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
+import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
 
 /** Every event type Dateline records: the index holds them all (facts, reference data, amendments). */
 export const INDEXED_EVENT_TYPES = [
@@ -35,6 +36,25 @@ export interface EventIndexRow {
   /** The Idempotency-Key of the command that appended it, if any. */
   idempotency_key: string | null;
 }
+
+const INDEX_COLUMNS = [
+  'event_id',
+  'stream_name',
+  'event_type',
+  'revision',
+  'correlation_id',
+  'causation_id',
+  'actor',
+  'recorded_at',
+  'position',
+  'target_event_id',
+  'idempotency_key',
+] as const;
+
+/** One row per event, compiled once: a redelivered event (same id) changes nothing. */
+const insertIndexRow = reusableQueryOn(INDEX_COLUMNS, (db, row) =>
+  db.insertInto(EVENT_INDEX_TABLE).values(row).onConflict((oc) => oc.column('event_id').doNothing()),
+);
 
 /**
  * Where each event lives: the event store client cannot look an event up by id, and corrections name the event
@@ -71,9 +91,8 @@ export class EventIndexProjection implements Projection {
   async handle(event: ProjectedEvent, tx: ReadTx): Promise<false> {
     const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : null);
     const target = event.type === 'FactCorrected' || event.type === 'FactRetracted' ? text(event.data.eventId) : null;
-    await tx
-      .insertInto(EVENT_INDEX_TABLE)
-      .values({
+    await tx.executeQuery(
+      insertIndexRow(tx, {
         event_id: event.id,
         stream_name: event.streamName,
         event_type: event.type,
@@ -85,9 +104,8 @@ export class EventIndexProjection implements Projection {
         position: event.position,
         target_event_id: target,
         idempotency_key: text(event.metadata.idempotencyKey),
-      })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .execute();
+      }),
+    );
     // An index for the write side and auditors: no live update is worth sending for it.
     return false;
   }

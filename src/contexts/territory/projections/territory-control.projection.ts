@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
+import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
 import type { FactCorrectedData, FactRetractedData } from '../../../shared/domain/corrections.events.js';
 import { computeControlIntervals, type ControlInterval } from '../domain/control.js';
 import type { CitySeizedData, FactionRegisteredData, PlaceRegisteredData } from '../domain/territory.events.js';
@@ -41,6 +42,25 @@ export function rowToInterval(row: StoredInterval): ControlInterval {
     inferred: Number(row.inferred) === 1,
   };
 }
+
+const SEIZURE_COLUMNS = [
+  'event_id',
+  'place_id',
+  'faction_id',
+  'from_faction_id',
+  'occurred_date',
+  'precision',
+  'confidence',
+  'sources',
+  'summary',
+  'recorded_position',
+  'recorded_at',
+] as const;
+
+/** One row per seizure, compiled once: a redelivered event (same id) changes nothing. */
+const insertSeizure = reusableQueryOn(SEIZURE_COLUMNS, (db, row) =>
+  db.insertInto(TerritoryTables.seizures).values(row).onConflict((oc) => oc.column('event_id').doNothing()),
+);
 
 const sameRow = (a: IntervalRow, b: IntervalRow) =>
   a.controller === b.controller &&
@@ -132,9 +152,8 @@ export class TerritoryControlProjection implements Projection {
 
   private async citySeized({ id, data, position, recordedAt }: ProjectedEvent<CitySeizedData>, tx: ReadTx) {
     if (typeof data.placeId !== 'string' || typeof data.factionId !== 'string' || !data.occurred) return false;
-    await tx
-      .insertInto(TerritoryTables.seizures)
-      .values({
+    await tx.executeQuery(
+      insertSeizure(tx, {
         event_id: id,
         place_id: data.placeId,
         faction_id: data.factionId,
@@ -146,9 +165,8 @@ export class TerritoryControlProjection implements Projection {
         summary: data.summary ?? null,
         recorded_position: position,
         recorded_at: recordedAt,
-      })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .execute();
+      }),
+    );
     this.touch(tx, data.placeId);
     return { placeId: data.placeId, factionId: data.factionId };
   }

@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { type ChangeKeys, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadTx } from '../../../infrastructure/read-store/read-store.js';
+import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
 import { TIMELINE_FACT_TYPES } from '../domain/timeline.js';
 import { migrateTimelineTables, TimelineTables } from './timeline.tables.js';
+
+/** One row per fact, compiled once: a redelivered event (same id) inserts nothing. */
+const insertFact = reusableQueryOn(['event_id', 'event_type', 'stream_name', 'data', 'recorded_position', 'recorded_at'], (db, row) =>
+  db.insertInto(TimelineTables.facts).values(row).onConflict((oc) => oc.column('event_id').doNothing()),
+);
 
 const PERSON_FIELDS = ['personId', 'speakerPersonId', 'depictsPersonId'];
 const FACTION_FIELDS = ['factionId', 'fromFactionId', 'toppledByFactionId', 'onBehalfOfFactionId'];
@@ -46,19 +52,17 @@ export class TimelineFactsProjection implements Projection {
 
   private async fact(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false> {
     if (typeof event.data !== 'object' || event.data === null) return false;
-    const inserted = await tx
-      .insertInto(TimelineTables.facts)
-      .values({
+    const inserted = await tx.executeQuery(
+      insertFact(tx, {
         event_id: event.id,
         event_type: event.type,
         stream_name: event.streamName,
         data: JSON.stringify(event.data),
         recorded_position: event.position,
         recorded_at: event.recordedAt,
-      })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) return false;
+      }),
+    );
+    if (Number(inserted.numAffectedRows ?? 1n) === 0) return false;
     return keysOfFact(event.data);
   }
 
