@@ -1,8 +1,6 @@
 import { type sendUnaryData, Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serveWhenChild, withChildServer } from './child-server.js';
 import { type DecodedBatchAppend, decodeBatchAppendRequest } from '../../src/infrastructure/embedded-esdb/batch-append-decoding.js';
 import {
   AllStreamPosition,
@@ -81,17 +79,7 @@ export interface ClientCeiling {
 
 /** The client's own append rates against a server that stores nothing (after a warm-up). */
 export async function clientCeiling(payload: Record<string, unknown>, batchSizes: readonly number[], seconds: number): Promise<ClientCeiling> {
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const match = /ceiling server on (\d+)/.exec(out);
-        if (match) resolve(Number(match[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`ceiling server exited with ${code}`)));
-    });
+  return withChildServer(import.meta.url, 'ceiling server', async (port) => {
     const client = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${port}?tls=false`);
     const event = () => jsonEvent({ type: 'BenchEvent', data: payload });
     /** Events/s over `duration` seconds of appends of `size` events each, one at a time. */
@@ -117,15 +105,7 @@ export async function clientCeiling(payload: Record<string, unknown>, batchSizes
     } finally {
       await client.dispose();
     }
-  } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href && process.argv[2] === 'serve') {
-  void serve();
-}
+serveWhenChild(import.meta.url, serve);

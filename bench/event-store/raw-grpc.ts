@@ -1,7 +1,5 @@
 import { credentials, type ServerWritableStream, Server, ServerCredentials, makeGenericClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serveWhenChild, withChildServer } from './child-server.js';
 
 /**
  * The ceiling for reading $all / catching up over gRPC on this machine: @grpc/grpc-js server-streaming raw byte
@@ -51,17 +49,7 @@ async function serve(): Promise<void> {
 
 /** Messages per second received by one client streaming `messages` messages of `messageBytes` bytes. */
 export async function rawGrpcStreamRate(messages: number, messageBytes: number): Promise<number> {
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const match = /raw grpc on (\d+)/.exec(out);
-        if (match) resolve(Number(match[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`raw gRPC server exited with ${code}`)));
-    });
+  return withChildServer(import.meta.url, 'raw grpc', async (port) => {
     const Client = makeGenericClientConstructor(service, 'Raw');
     const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
     try {
@@ -82,15 +70,7 @@ export async function rawGrpcStreamRate(messages: number, messageBytes: number):
     } finally {
       client.close();
     }
-  } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href && process.argv[2] === 'serve') {
-  void serve();
-}
+serveWhenChild(import.meta.url, serve);
