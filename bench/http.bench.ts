@@ -9,7 +9,7 @@
  * do-nothing round), and the ratio printed is the median of the rounds' ratios: this machine's rate drifts by up to 2x
  * within a minute, and a single pair measured far apart says more about the drift than about the code.
  * Prints; never asserts. BENCH_SECONDS (default 5 per round), BENCH_ROUNDS (default 3) and BENCH_IMPORT_LINES
- * (default 50000) scale it; BENCH_HTTP_PARTS (default `import,commands,queries,uncached`) picks the parts.
+ * (default 50000) scale it; BENCH_HTTP_PARTS (default `import,commands,queries,paused,uncached`) picks the parts.
  */
 import 'reflect-metadata';
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
@@ -44,7 +44,7 @@ class NoopModule {}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? 50_000);
-const PARTS = new Set((process.env.BENCH_HTTP_PARTS ?? 'import,commands,queries,uncached').split(',').map((part) => part.trim()));
+const PARTS = new Set((process.env.BENCH_HTTP_PARTS ?? 'import,commands,queries,paused,uncached').split(',').map((part) => part.trim()));
 const PLACES = Number(process.env.BENCH_PLACES ?? 500);
 const EDITOR_KEY = 'dev-editor-key';
 const loadDir = path.resolve(process.cwd(), 'bench/load');
@@ -216,15 +216,6 @@ async function httpBench(): Promise<void> {
       console.log(roundsLine(commands));
       console.log(`  ratio commands / do-nothing: ${commands.ratio.toFixed(3)}x (target >= 0.25x; p99 ${commands.measured.p99} ms, target < 20 ms)`);
       console.log('    (streams loaded from the stream cache, STREAM_CACHE_EVENTS default; each append checks the expected revision)');
-      // Where the time goes: the same load with the projections paused (they catch up afterwards), one round.
-      const runner = app.get(ProjectionRunner);
-      await runner.waitForHead({ timeoutMs: 300_000 });
-      await runner.stop();
-      const alone = await fire(url, path.join(loadDir, 'seize-city.cjs'));
-      await runner.start();
-      await runner.waitForHead({ timeoutMs: 300_000 });
-      line('SeizeCity, projections paused (diagnostic)', alone);
-      console.log(`  ratio to the median do-nothing POST: ${(alone.rps / commands.baseline.rps).toFixed(3)}x (the projections, in the same thread, take the rest)`);
     }
     if (PARTS.has('queries')) {
       const queries = await compare(app, url, 'noop-get.cjs', 'control-query.cjs');
@@ -235,6 +226,22 @@ async function httpBench(): Promise<void> {
     }
   } finally {
     await close();
+  }
+
+  // Where the time goes: on a fresh app (as the first round above), one round of the same commands with the
+  // projections stopped, beside a do-nothing round.
+  if (PARTS.has('paused')) {
+    const fresh = await startBenchApp();
+    try {
+      const base = await fire(fresh.url, path.join(loadDir, 'noop-post.cjs'));
+      await fresh.app.get(ProjectionRunner).stop();
+      const alone = await fire(fresh.url, path.join(loadDir, 'seize-city.cjs'));
+      line('do-nothing POST /bench/noop', base);
+      line('SeizeCity, projections stopped (diagnostic)', alone);
+      console.log(`  ratio commands / do-nothing: ${(alone.rps / base.rps).toFixed(3)}x (what the command path costs without the projections in its thread)`);
+    } finally {
+      await fresh.close();
+    }
   }
 
   // The same commands with the stream cache off: every command reads its whole stream from the store first.
@@ -253,7 +260,7 @@ async function httpBench(): Promise<void> {
 
 export async function run(): Promise<void> {
   if (PARTS.has('import')) await importBench();
-  if (PARTS.has('commands') || PARTS.has('queries') || PARTS.has('uncached')) await httpBench();
+  if (['commands', 'queries', 'paused', 'uncached'].some((part) => PARTS.has(part))) await httpBench();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
