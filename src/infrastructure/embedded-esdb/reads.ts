@@ -19,7 +19,13 @@ import { type StoredEvent, TOMBSTONE_REVISION } from './storage.js';
 /** Streams.Read: finite reads of a stream or `$all`, and catch-up subscriptions (catch-up, caught_up, live). */
 
 type ReadCall = ServerWritableStream<ReadReqT, ReadRespT>;
-const PAGE = 500;
+/**
+ * Events read from storage and written per step of a read or catch-up, before waiting for the transport. Small
+ * enough that the server's thread is soon back in its event loop to take the client's HTTP/2 window updates: in
+ * the worker thread, 100 kept the client's thread about 94% busy decoding, against about 80% with 500 (a 100,000-event
+ * `$all` read went from about 42,000 to about 47,000 events/s).
+ */
+const PAGE = 100;
 /** Live messages written past a full gRPC buffer before a subscriber is moved back to reading from storage. */
 const LIVE_OVERFLOW_LIMIT = 1000;
 
