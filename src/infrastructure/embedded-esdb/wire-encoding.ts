@@ -1,14 +1,25 @@
-import { ReadResp } from './proto.js';
+import type { ExpectedRevision } from './event-log.js';
+import { BatchAppendResp, type BatchAppendRespT, ReadResp } from './proto.js';
 import { type StoredEvent, TOMBSTONE_REVISION, TOMBSTONE_WIRE_REVISION } from './storage.js';
 
 /**
- * Hand-written protobuf encoding of the one hot message, `ReadResp { event: ReadEvent { event, link, commit_position } }`
- * (every event of every read and subscription goes through it). The result is still an instance of the generated
- * `ReadResp` class, as the service serializer requires; only `serializeBinary` returns the pre-encoded bytes.
+ * Hand-written protobuf encoding of the two hot messages, `ReadResp { event: ReadEvent { event, link, commit_position } }`
+ * (every event of every read and subscription goes through it) and the success of a `BatchAppendResp` (every
+ * append). The results are still instances of the generated classes, as the service serializers require; only
+ * `serializeBinary` returns the pre-encoded bytes, which are those the generated classes would write.
  * Field numbers are those of streams.proto / shared.proto in @eventstore/db-client 6.2.1.
  */
 
 class PreEncodedReadResp extends ReadResp {
+  constructor(private readonly bytes: Uint8Array) {
+    super();
+  }
+  override serializeBinary(): Uint8Array {
+    return this.bytes;
+  }
+}
+
+class PreEncodedBatchAppendResp extends BatchAppendResp {
   constructor(private readonly bytes: Uint8Array) {
     super();
   }
@@ -24,6 +35,15 @@ function varintSize(value: number): number {
   let size = 1;
   while (value >= 128) {
     value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+function bigVarintSize(value: bigint): number {
+  let size = 1;
+  while (value >= 128n) {
+    value >>= 7n;
     size++;
   }
   return size;
@@ -182,4 +202,73 @@ export function encodeEventResponse(event: StoredEvent, target?: StoredEvent | n
   w.varint(tag(3, VARINT));
   w.varint(event.position);
   return new PreEncodedReadResp(w.result());
+}
+
+const EXPECTED_EMPTY_FIELD = { no_stream: 6, any: 7, stream_exists: 8 } as const;
+const UINT64_LIMIT = 2n ** 64n;
+
+/**
+ * `BatchAppendResp { correlation_id, success, stream_identifier, expected_stream_position }` for an append that
+ * succeeded, with fields in the generated serializer's order. `undefined` for an expected revision outside uint64
+ * (only a malformed one can be), which the caller leaves to the generated classes.
+ */
+export function encodeBatchAppendSuccess(
+  correlationId: string,
+  stream: string,
+  expected: ExpectedRevision,
+  revision: number | null,
+  position: number | null,
+): BatchAppendRespT | undefined {
+  if (expected.kind === 'revision' && (expected.revision < 0n || expected.revision >= UINT64_LIMIT)) return undefined;
+  const id = Buffer.from(correlationId, 'utf8');
+  const name = Buffer.from(stream, 'utf8');
+  const uuidSize = lengthDelimitedSize(2, id.length);
+  const positionSize = position === null ? 0 : 2 * (1 + varintSize(position));
+  const successSize =
+    (revision === null ? lengthDelimitedSize(2, 0) : 1 + varintSize(revision)) +
+    (position === null ? lengthDelimitedSize(4, 0) : lengthDelimitedSize(3, positionSize));
+  // proto3: an empty stream name is not written at all, as the generated serializer does.
+  const streamIdSize = name.length === 0 ? 0 : lengthDelimitedSize(3, name.length);
+  const expectedSize = expected.kind === 'revision' ? 1 + bigVarintSize(expected.revision) : 2;
+  const w = new Writer(lengthDelimitedSize(1, uuidSize) + lengthDelimitedSize(3, successSize) + lengthDelimitedSize(4, streamIdSize) + expectedSize);
+  w.varint(tag(1, LENGTH_DELIMITED));
+  w.varint(uuidSize);
+  w.varint(tag(2, LENGTH_DELIMITED));
+  w.varint(id.length);
+  w.bytes(id);
+  w.varint(tag(3, LENGTH_DELIMITED));
+  w.varint(successSize);
+  if (revision === null) {
+    w.varint(tag(2, LENGTH_DELIMITED));
+    w.varint(0);
+  } else {
+    w.varint(tag(1, VARINT));
+    w.varint(revision);
+  }
+  if (position === null) {
+    w.varint(tag(4, LENGTH_DELIMITED));
+    w.varint(0);
+  } else {
+    w.varint(tag(3, LENGTH_DELIMITED));
+    w.varint(positionSize);
+    w.varint(tag(1, VARINT));
+    w.varint(position);
+    w.varint(tag(2, VARINT));
+    w.varint(position);
+  }
+  w.varint(tag(4, LENGTH_DELIMITED));
+  w.varint(streamIdSize);
+  if (name.length > 0) {
+    w.varint(tag(3, LENGTH_DELIMITED));
+    w.varint(name.length);
+    w.bytes(name);
+  }
+  if (expected.kind === 'revision') {
+    w.varint(tag(5, VARINT));
+    w.bigVarint(expected.revision);
+  } else {
+    w.varint(tag(EXPECTED_EMPTY_FIELD[expected.kind], LENGTH_DELIMITED));
+    w.varint(0);
+  }
+  return new PreEncodedBatchAppendResp(w.result());
 }

@@ -41,6 +41,7 @@ import {
   UUID,
 } from './proto.js';
 import type { ProposedEvent } from './storage.js';
+import { encodeBatchAppendSuccess } from './wire-encoding.js';
 
 /** Streams.Append, Streams.BatchAppend, Streams.Delete and Streams.Tombstone. */
 
@@ -245,7 +246,9 @@ export class WriteService {
         if (!finalChunk) return;
         void this.log
           .submit({ kind: 'append', stream: current.stream, expected: current.expected, events: current.events, deadline: current.deadline })
-          .then((outcome) =>
+          .then((outcome) => {
+            const encoded = outcome.ok ? encodeBatchAppendSuccess(id, current.stream, current.expected, outcome.revision, outcome.position) : undefined;
+            if (encoded) return send(encoded);
             respond((response) => {
               if (outcome.ok) {
                 const success = new BatchAppendResp.Success();
@@ -266,8 +269,8 @@ export class WriteService {
                 default:
                   return response.setError(batchUnknown(outcome.message));
               }
-            }),
-          )
+            });
+          })
           .catch(reportInternalError);
       } catch (error) {
         // Malformed input must never escape into grpc-js as an uncaught exception.
