@@ -73,6 +73,19 @@ class Writer {
     this.buffer.set(source, this.offset);
     this.offset += source.byteLength;
   }
+  /** The tag and length of a length-delimited field (its content follows). */
+  header(field: number, length: number): void {
+    this.varint(tag(field, LENGTH_DELIMITED));
+    this.varint(length);
+  }
+  bytesField(field: number, source: Uint8Array): void {
+    this.header(field, source.byteLength);
+    this.bytes(source);
+  }
+  uintField(field: number, value: number): void {
+    this.varint(tag(field, VARINT));
+    this.varint(value);
+  }
   result(): Buffer {
     return this.offset === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.offset);
   }
@@ -231,44 +244,22 @@ export function encodeBatchAppendSuccess(
   const streamIdSize = name.length === 0 ? 0 : lengthDelimitedSize(3, name.length);
   const expectedSize = expected.kind === 'revision' ? 1 + bigVarintSize(expected.revision) : 2;
   const w = new Writer(lengthDelimitedSize(1, uuidSize) + lengthDelimitedSize(3, successSize) + lengthDelimitedSize(4, streamIdSize) + expectedSize);
-  w.varint(tag(1, LENGTH_DELIMITED));
-  w.varint(uuidSize);
-  w.varint(tag(2, LENGTH_DELIMITED));
-  w.varint(id.length);
-  w.bytes(id);
-  w.varint(tag(3, LENGTH_DELIMITED));
-  w.varint(successSize);
-  if (revision === null) {
-    w.varint(tag(2, LENGTH_DELIMITED));
-    w.varint(0);
-  } else {
-    w.varint(tag(1, VARINT));
-    w.varint(revision);
+  w.header(1, uuidSize);
+  w.bytesField(2, id);
+  w.header(3, successSize);
+  if (revision === null) w.header(2, 0);
+  else w.uintField(1, revision);
+  if (position === null) w.header(4, 0);
+  else {
+    w.header(3, positionSize);
+    w.uintField(1, position);
+    w.uintField(2, position);
   }
-  if (position === null) {
-    w.varint(tag(4, LENGTH_DELIMITED));
-    w.varint(0);
-  } else {
-    w.varint(tag(3, LENGTH_DELIMITED));
-    w.varint(positionSize);
-    w.varint(tag(1, VARINT));
-    w.varint(position);
-    w.varint(tag(2, VARINT));
-    w.varint(position);
-  }
-  w.varint(tag(4, LENGTH_DELIMITED));
-  w.varint(streamIdSize);
-  if (name.length > 0) {
-    w.varint(tag(3, LENGTH_DELIMITED));
-    w.varint(name.length);
-    w.bytes(name);
-  }
+  w.header(4, streamIdSize);
+  if (name.length > 0) w.bytesField(3, name);
   if (expected.kind === 'revision') {
     w.varint(tag(5, VARINT));
     w.bigVarint(expected.revision);
-  } else {
-    w.varint(tag(EXPECTED_EMPTY_FIELD[expected.kind], LENGTH_DELIMITED));
-    w.varint(0);
-  }
+  } else w.header(EXPECTED_EMPTY_FIELD[expected.kind], 0);
   return new PreEncodedBatchAppendResp(w.result());
 }
