@@ -21,12 +21,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { type PeerResult, runPeer } from './event-store/peer.js';
 import { plainInserts } from './event-store/plain-sqlite.js';
 import { type ClientCeiling, clientCeiling } from './event-store/client-ceiling.js';
 import { rawGrpcStreamRate } from './event-store/raw-grpc.js';
+import { runIfMainModule } from './main-module.js';
 
 interface Server {
   readonly connectionString: string;
@@ -376,12 +377,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMainModule(import.meta.url, run);

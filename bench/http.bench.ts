@@ -24,6 +24,7 @@ import { EVENT_STORE_CLIENT } from '../src/infrastructure/event-store/event-stor
 import { ProjectionRunner } from '../src/infrastructure/projections/projection-runner.js';
 import { ImportService } from '../src/import/import.service.js';
 import { buildMessyDataset } from '../test/support/messy-dataset.js';
+import { runIfMainModule } from './main-module.js';
 
 @Controller('bench')
 class NoopController {
@@ -263,12 +264,4 @@ export async function run(): Promise<void> {
   if (['commands', 'queries', 'paused', 'uncached'].some((part) => PARTS.has(part))) await httpBench();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMainModule(import.meta.url, run);

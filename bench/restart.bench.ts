@@ -19,9 +19,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { EventLog } from '../src/infrastructure/embedded-esdb/event-log.js';
 import { EventStorage, type ProposedEvent } from '../src/infrastructure/embedded-esdb/storage.js';
+import { runIfMainModule } from './main-module.js';
 
 const payload = { headline: 'Troops enter the city', place: 'city-0042', faction: 'faction-7', at: '2026-11-25T15:00:00Z', tags: ['war', 'map'] };
 const payloadBytes = Buffer.from(JSON.stringify(payload));
@@ -163,12 +164,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMainModule(import.meta.url, run);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isMainModule } from '../main-module.js';
 
 /**
  * The bench's reference servers run in a child process, so that the client under measurement has its thread to
@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** In a reference module: start serving when this module was run as the child (`node module.js serve`). */
 export function serveWhenChild(moduleUrl: string, serve: () => Promise<void>): void {
-  if (process.argv[1] && moduleUrl === pathToFileURL(path.resolve(process.argv[1])).href && process.argv[2] === 'serve') void serve();
+  if (isMainModule(moduleUrl) && process.argv[2] === 'serve') void serve();
 }
 
 /** Spawns the reference module as a child, hands `use` the port it listens on, and stops the child afterwards. */

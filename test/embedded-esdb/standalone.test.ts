@@ -1,28 +1,19 @@
 import { type AppendResult, EventStoreDBClient, jsonEvent, type ResolvedEvent } from '@eventstore/db-client';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EventStoreFileError, startEmbeddedEventStore } from '../../src/infrastructure/embedded-esdb/index.js';
 import { EventStorage } from '../../src/infrastructure/embedded-esdb/storage.js';
-import { collect, streamName, tempDir } from './support/harness.js';
+import { collect, sha256OfFile, streamName, tempDirsRemovedAfterAll, writeDamagedStore } from './support/harness.js';
 import { removeStandalone, runCli, startChild, standaloneMain } from './support/standalone.js';
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
+const freshDir = tempDirsRemovedAfterAll();
 beforeAll(() => {
   standaloneMain();
 });
 afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   removeStandalone();
 });
-
-const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('standalone process', () => {
   test('--help documents every option and exits 0', async () => {
@@ -114,13 +105,13 @@ describe('standalone process', () => {
     const garbage = path.join(dir, 'garbage.db');
     fs.writeFileSync(garbage, 'this is not a database, just text that happens to be here\n'.repeat(100));
     for (const file of [foreign, garbage]) {
-      const before = sha(file);
+      const before = sha256OfFile(file);
       const { code, stderr } = await runCli(['--port', '0', '--db', file]);
       expect(code).toBe(1);
       expect(stderr).toMatch(/refusing|not a readable event store database|not an embedded event store/);
-      expect(sha(file)).toBe(before);
+      expect(sha256OfFile(file)).toBe(before);
       await expect(startEmbeddedEventStore({ dbPath: file, port: 0 })).rejects.toBeInstanceOf(EventStoreFileError);
-      expect(sha(file)).toBe(before);
+      expect(sha256OfFile(file)).toBe(before);
     }
   });
 });
@@ -128,24 +119,14 @@ describe('standalone process', () => {
 describe('corrupt database', () => {
   test('an event store file damaged on disk is refused with a clear error and left untouched', async () => {
     const dbPath = path.join(freshDir(), 'events.db');
-    const store = await startEmbeddedEventStore({ dbPath, port: 0 });
-    const client = EventStoreDBClient.connectionString(store.connectionString);
-    for (let i = 0; i < 20; i++) {
-      await client.appendToStream(streamName(), Array.from({ length: 50 }, (_, j) => jsonEvent({ type: 'Filler', data: { i, j, pad: 'z'.repeat(300) } })));
-    }
-    await client.dispose();
-    await store.close();
-    const bytes = fs.readFileSync(dbPath);
-    expect(bytes.length).toBeGreaterThan(8 * 4096);
-    // Scribble over a few b-tree pages (not the header), as a bad disk or a stray writer would.
-    for (let page = 2; page < 8; page++) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
-    fs.writeFileSync(dbPath, bytes);
-    const before = sha(dbPath);
+    await writeDamagedStore(dbPath);
+    expect(fs.statSync(dbPath).size).toBeGreaterThan(8 * 4096);
+    const before = sha256OfFile(dbPath);
     const { code, stderr } = await runCli(['--port', '0', '--db', dbPath]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/corrupt|malformed|not a readable event store database/);
     await expect(startEmbeddedEventStore({ dbPath, port: 0 })).rejects.toBeInstanceOf(EventStoreFileError);
-    expect(sha(dbPath)).toBe(before);
+    expect(sha256OfFile(dbPath)).toBe(before);
   });
 });
 

@@ -1,27 +1,17 @@
 import { type AppendResult, END, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EventStoreFileError, startEmbeddedEventStore, workerEntry, workerOf } from '../../src/infrastructure/embedded-esdb/index.js';
-import { collect, streamName, tempDir, until } from './support/harness.js';
+import { collect, sha256OfFile, streamName, tempDirsRemovedAfterAll, until, writeDamagedStore } from './support/harness.js';
 
 /**
  * The server in its worker thread (the default, and what the app runs). From ts-jest the thread runs the compiled
  * copy in dist/ (`npm test` builds it first: `pretest`).
  */
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const freshDir = tempDirsRemovedAfterAll();
 
 describe('worker thread mode', () => {
   test('is the default: the server runs in a worker thread and serves the real client', async () => {
@@ -50,16 +40,7 @@ describe('worker thread mode', () => {
     fs.writeFileSync(garbage, 'not a database\n'.repeat(400));
 
     const damaged = path.join(dir, 'damaged.db');
-    const store = await startEmbeddedEventStore({ dbPath: damaged, port: 0 });
-    const client = EventStoreDBClient.connectionString(store.connectionString);
-    for (let i = 0; i < 20; i++) {
-      await client.appendToStream(streamName(), Array.from({ length: 50 }, (_, j) => jsonEvent({ type: 'Filler', data: { i, j, pad: 'z'.repeat(300) } })));
-    }
-    await client.dispose();
-    await store.close();
-    const bytes = fs.readFileSync(damaged);
-    for (let page = 2; page < 8; page++) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
-    fs.writeFileSync(damaged, bytes);
+    await writeDamagedStore(damaged);
 
     const expected: [string, RegExp][] = [
       [foreign, /another application.*refusing/],
@@ -67,7 +48,7 @@ describe('worker thread mode', () => {
       [damaged, /corrupt|malformed|not a readable event store database/],
     ];
     for (const [file, message] of expected) {
-      const before = sha(file);
+      const before = sha256OfFile(file);
       const failure = await startEmbeddedEventStore({ dbPath: file, port: 0 }).then(
         () => undefined,
         (error: unknown) => error,
@@ -75,7 +56,7 @@ describe('worker thread mode', () => {
       expect(failure).toBeInstanceOf(EventStoreFileError);
       expect((failure as Error).message).toContain(file);
       expect((failure as Error).message).toMatch(message);
-      expect(sha(file)).toBe(before);
+      expect(sha256OfFile(file)).toBe(before);
     }
   });
 
@@ -215,7 +196,7 @@ describe('large files: the full integrity check runs in the background', () => {
     const from = Math.floor(pages / 2);
     for (let page = from; page < from + 3; page++) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
     fs.writeFileSync(dbPath, bytes);
-    const before = sha(dbPath);
+    const before = sha256OfFile(dbPath);
     const failures: Error[] = [];
     const store = await startEmbeddedEventStore({ dbPath, port: 0, thread, startupCheckMaxBytes: 0, onFailure: (error) => failures.push(error) });
     const client = EventStoreDBClient.connectionString(store.connectionString);
@@ -233,6 +214,6 @@ describe('large files: the full integrity check runs in the background', () => {
       await client.dispose();
       await store.close();
     }
-    expect(sha(dbPath)).toBe(before);
+    expect(sha256OfFile(dbPath)).toBe(before);
   });
 });

@@ -1,5 +1,5 @@
 import { EventStoreDBClient, jsonEvent, type ResolvedEvent } from '@eventstore/db-client';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,22 @@ import { type EmbeddedEventStore, type EmbeddedEventStoreOptions, startEmbeddedE
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-esdb-'));
 }
+
+/** For a test file's top level: a function that makes temp dirs, all removed after the file's tests. */
+export function tempDirsRemovedAfterAll(): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/** SHA-256 of a file's bytes: proves a file was left untouched. */
+export const sha256OfFile = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 export interface Harness {
   readonly store: EmbeddedEventStore;
@@ -66,4 +82,21 @@ export async function until(predicate: () => boolean, ms = 20_000): Promise<void
     if (Date.now() - start > ms) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Writes an event store file at `dbPath` (1,000 events through the real client), closes it, then scribbles over a
+ * few of its b-tree pages (not the header), as a bad disk or a stray writer would.
+ */
+export async function writeDamagedStore(dbPath: string): Promise<void> {
+  const store = await startEmbeddedEventStore({ dbPath, port: 0 });
+  const client = EventStoreDBClient.connectionString(store.connectionString);
+  for (let i = 0; i < 20; i++) {
+    await client.appendToStream(streamName(), Array.from({ length: 50 }, (_, j) => jsonEvent({ type: 'Filler', data: { i, j, pad: 'z'.repeat(300) } })));
+  }
+  await client.dispose();
+  await store.close();
+  const bytes = fs.readFileSync(dbPath);
+  for (let page = 2; page < 8; page++) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
+  fs.writeFileSync(dbPath, bytes);
 }
