@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -19,7 +19,7 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, extraModules),
     // Request ids are causation ids in event metadata: unique across restarts, not Fastify's per-boot counter.
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID() }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => uuidv7() }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

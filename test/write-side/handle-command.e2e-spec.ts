@@ -73,6 +73,17 @@ function behavesAsACommandHandler(makeCache: () => StreamCache | undefined): voi
   const handle = (stream: string, command: Count, options: { context: CommandContext; clock: Clock }) =>
     handleCommand(client, stream, counter, command, { ...options, cache });
 
+  it('gives events without an Idempotency-Key time-ordered ids (uuid v7), increasing from command to command', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const first = await handle(stream, count(2), { context: context(), clock });
+    const second = await handle(stream, count(1), { context: context(), clock });
+    const ids = [...first.eventIds, ...second.eventIds];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(3);
+    expect((await eventsOf(stream)).map((event) => event.id)).toEqual(ids);
+  });
+
   it('appends to a new stream with metadata and the clock, and answers revision and position', async () => {
     const stream = `counter-${freshId('c')}`;
     const result = await handle(stream, count(2), { context: context(), clock });

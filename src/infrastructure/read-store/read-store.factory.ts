@@ -79,6 +79,9 @@ export async function openReadStore(options: ReadStoreOptions): Promise<OpenedRe
     // WAL + NORMAL is durable across process crashes (only an OS crash can lose the last commits, atomically).
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache (SQLite's default is 2 MiB): the indexes a projection batch touches stay in memory
+    // instead of being read back from the OS for every statement (a projection insert went from ~22 to ~12 us).
+    database.pragma('cache_size = -65536');
     database.pragma('foreign_keys = ON');
     const db: ReadDb = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return { db, dialect: 'sqlite', description: `sqlite ${options.path}`, close: () => db.destroy() };

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, UnauthorizedException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { CommandContext } from '../application/command-catalog.js';
 import { validationError } from '../domain/domain-error.js';
 
@@ -38,7 +38,7 @@ export function requestIdOf(request: FastifyRequest): string {
   const own = String(request.id ?? '');
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(own)) return own;
   let id = requestIds.get(request);
-  if (!id) requestIds.set(request, (id = randomUUID()));
+  if (!id) requestIds.set(request, (id = uuidv7()));
   return id;
 }
 
@@ -73,7 +73,7 @@ const correlationIds = new WeakMap<object, string>();
 
 export function correlationIdOf(request: FastifyRequest): string {
   let id = correlationIds.get(request);
-  if (!id) correlationIds.set(request, (id = header(request, 'x-correlation-id') ?? randomUUID()));
+  if (!id) correlationIds.set(request, (id = header(request, 'x-correlation-id') ?? uuidv7()));
   return id;
 }
 
