@@ -96,6 +96,29 @@ describe('ProjectionRunner', () => {
     expect((second.statusSnapshot()[0]).eventsApplied).toBe(10);
   });
 
+  it('starts again after stop: resumes from its checkpoints, and the same changes$ subscription keeps receiving', async () => {
+    const projection = new CountingProjection('test.count.v1', uniqueTable());
+    const stream = uniqueStream();
+    const r = runner(projection);
+    const seen: string[] = [];
+    const subscription = r.changes$.subscribe({ next: (change) => seen.push(String(change.keys.placeId)), complete: () => seen.push('completed') });
+    await r.start();
+    await r.waitFor(await es.append(stream, counted(1, 'hama')));
+    await r.stop();
+    expect(r.statusSnapshot()[0].state).toBe('stopped');
+    await es.append(stream, counted(2, 'aleppo'));
+    await r.start();
+    await r.waitFor(await es.append(stream, counted(3, 'homs')));
+    subscription.unsubscribe();
+    expect((await projection.rows(rs.store.db)).map((row) => [row.n, row.times])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(seen).toEqual(['hama', 'aleppo', 'homs']);
+    expect(r.statusSnapshot()[0].state).toBe('live');
+  });
+
   it('stops only the failing projection at the faulty event, surfaces it in status, and retries without double-applying', async () => {
     const failing = new CountingProjection('test.failing.v1', uniqueTable());
     const healthy = new CountingProjection('test.healthy.v1', uniqueTable());

@@ -198,7 +198,10 @@ export class ProjectionRunner {
     this.subscribe();
   }
 
-  /** Unsubscribes, lets the batch in flight commit, and rejects pending waitFor calls. */
+  /**
+   * Unsubscribes, lets the batch in flight commit, and rejects pending waitFor calls. `start()` resumes from the
+   * checkpoints; changes$ stays open across a stop, so its subscribers receive the changes applied after a restart.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -217,7 +220,6 @@ export class ProjectionRunner {
       entry.state = 'stopped';
     }
     for (const waiter of this.waiters) this.settle(waiter, new Error('projection runner stopped'));
-    this.changesSubject.complete();
   }
 
   names(): string[] {
