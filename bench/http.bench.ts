@@ -246,39 +246,35 @@ async function compare(app: BenchApp['app'], url: string, baseline: string, meas
 const roundsLine = (c: Comparison) =>
   `    rounds (do-nothing / measured req/s): ${c.rounds.map((r) => `${fmt(r.baseline)} / ${fmt(r.measured)}`).join(', ')}`;
 
+/** Alternating rounds of the do-nothing endpoint and `script`; prints both, every round, and `verdict`. */
+async function measure(
+  app: BenchApp['app'],
+  url: string,
+  method: 'GET' | 'POST',
+  script: string,
+  label: string,
+  verdict: (c: Comparison) => string,
+): Promise<void> {
+  const comparison = await compare(app, url, method === 'GET' ? 'noop-get.cjs' : 'noop-post.cjs', script);
+  line(`do-nothing ${method} /bench/noop`, comparison.baseline);
+  line(label, comparison.measured);
+  console.log(roundsLine(comparison));
+  console.log(`  ${verdict(comparison)}`);
+}
+
 async function httpBench(): Promise<void> {
   console.log(`HTTP, 16 concurrent clients, ${ROUNDS} rounds of ${SECONDS} s per endpoint, Fastify adapter, embedded store + SQLite (medians)`);
   const { app, url, close } = await startBenchApp();
   try {
-    if (PARTS.has('commands')) {
-      const commands = await compare(app, url, 'noop-post.cjs', 'seize-city.cjs');
-      line('do-nothing POST /bench/noop', commands.baseline);
-      line('SeizeCity POST (load stream, decide, append)', commands.measured);
-      console.log(roundsLine(commands));
-      console.log(`  ratio commands / do-nothing: ${commands.ratio.toFixed(3)}x (target >= 0.25x; p99 ${commands.measured.p99} ms, target < 20 ms)`);
-      console.log('    (streams loaded from the stream cache, STREAM_CACHE_EVENTS default; each append checks the expected revision)');
-    }
-    if (PARTS.has('floors')) {
-      const floor = await compare(app, url, 'noop-post.cjs', 'append-floor.cjs');
-      line('do-nothing POST /bench/noop', floor.baseline);
-      line('floor: SeizeCity DTO + one append', floor.measured);
-      console.log(roundsLine(floor));
-      console.log(`  ratio floor / do-nothing: ${floor.ratio.toFixed(3)}x (the command target, 0.25x, is out of reach on this stack when this is below it)`);
-    }
-    if (PARTS.has('queries')) {
-      const queries = await compare(app, url, 'noop-get.cjs', 'control-query.cjs');
-      line('do-nothing GET /bench/noop', queries.baseline);
-      line('who controlled X on D (GET control?asOf)', queries.measured);
-      console.log(roundsLine(queries));
-      console.log(`  ratio query / do-nothing: ${queries.ratio.toFixed(3)}x (target >= 0.6x)`);
-    }
-    if (PARTS.has('floors')) {
-      const floor = await compare(app, url, 'noop-get.cjs', 'control-floor.cjs');
-      line('do-nothing GET /bench/noop', floor.baseline);
-      line('floor: query DTO + one stored-interval read', floor.measured);
-      console.log(roundsLine(floor));
-      console.log(`  ratio floor / do-nothing: ${floor.ratio.toFixed(3)}x (the query target, 0.6x, is out of reach on this stack when this is below it)`);
-    }
+    if (PARTS.has('commands')) await measure(app, url, 'POST', 'seize-city.cjs', 'SeizeCity POST (load stream, decide, append)', (c) =>
+      `ratio commands / do-nothing: ${c.ratio.toFixed(3)}x (target >= 0.25x; p99 ${c.measured.p99} ms, target < 20 ms)\n` +
+      '    (streams loaded from the stream cache, STREAM_CACHE_EVENTS default; each append checks the expected revision)');
+    if (PARTS.has('floors')) await measure(app, url, 'POST', 'append-floor.cjs', 'floor: SeizeCity DTO + one append', (c) =>
+      `ratio floor / do-nothing: ${c.ratio.toFixed(3)}x (the command target, 0.25x, is out of reach on this stack when this is below it)`);
+    if (PARTS.has('queries')) await measure(app, url, 'GET', 'control-query.cjs', 'who controlled X on D (GET control?asOf)', (c) =>
+      `ratio query / do-nothing: ${c.ratio.toFixed(3)}x (target >= 0.6x)`);
+    if (PARTS.has('floors')) await measure(app, url, 'GET', 'control-floor.cjs', 'floor: query DTO + one stored-interval read', (c) =>
+      `ratio floor / do-nothing: ${c.ratio.toFixed(3)}x (the query target, 0.6x, is out of reach on this stack when this is below it)`);
   } finally {
     await close();
   }
@@ -303,11 +299,8 @@ async function httpBench(): Promise<void> {
   if (!PARTS.has('uncached')) return;
   const uncached = await startBenchApp({ STREAM_CACHE_EVENTS: '0' });
   try {
-    const commands = await compare(uncached.app, uncached.url, 'noop-post.cjs', 'seize-city.cjs');
-    line('do-nothing POST /bench/noop', commands.baseline);
-    line('SeizeCity, STREAM_CACHE_EVENTS=0 (reads its stream)', commands.measured);
-    console.log(roundsLine(commands));
-    console.log(`  ratio commands / do-nothing: ${commands.ratio.toFixed(3)}x (p99 ${commands.measured.p99} ms)`);
+    await measure(uncached.app, uncached.url, 'POST', 'seize-city.cjs', 'SeizeCity, STREAM_CACHE_EVENTS=0 (reads its stream)', (c) =>
+      `ratio commands / do-nothing: ${c.ratio.toFixed(3)}x (p99 ${c.measured.p99} ms)`);
   } finally {
     await uncached.close();
   }
