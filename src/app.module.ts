@@ -16,6 +16,7 @@ import { ProjectionsAdminModule } from './projections-admin/projections-admin.mo
 import { AuthModule } from './shared/auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
+import { compiledEntry } from './infrastructure/embedded-esdb/entries.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { ProjectionsModule } from './infrastructure/projections/projections.module.js';
 import { ReadStoreModule } from './infrastructure/read-store/read-store.module.js';
@@ -43,7 +44,9 @@ export class AppModule {
         AuthModule,
         EventStoreModule,
         ReadStoreModule,
-        ProjectionsModule,
+        ProjectionsModule.forRoot({
+          workerEntry: () => compiledEntry('projections.worker', import.meta.url, { what: 'the projection thread', build: 'npm run build', tree: true }),
+        }),
         TerritoryWriteModule,
         TerritoryReadModule,
         LeadershipWriteModule,

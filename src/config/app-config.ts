@@ -59,6 +59,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   STREAM_CACHE_EVENTS = 20_000;
 
+  /**
+   * Where the projections run: `worker` (default), a worker thread of their own, so applying events never holds the
+   * API's event loop; `main`, the API's thread (one process thread fewer; the SQLite read store is then opened
+   * exclusively). See README "Configuration".
+   */
+  @IsIn(['worker', 'main'])
+  PROJECTIONS_THREAD: 'worker' | 'main' = 'worker';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

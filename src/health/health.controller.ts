@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE_CLIENT, EventStoreConnection } from '../infrastructure/event-store/event-store.module.js';
 import { ProjectionRunner, type ProjectionStatus } from '../infrastructure/projections/projection-runner.js';
+import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-thread.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
 
 interface Probe {
@@ -40,7 +41,7 @@ export class HealthController {
     @Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient,
     @Inject(EventStoreConnection) private readonly connection: EventStoreConnection,
     @Inject(ReadStore) private readonly readStore: ReadStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi,
   ) {}
 
   @Get()

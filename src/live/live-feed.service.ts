@@ -6,6 +6,7 @@ import { type ChangeKeys, projectionBaseName, type ProjectionChange } from '../i
 import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
 import { ProjectionRegistry } from '../infrastructure/projections/projection-registry.js';
 import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
+import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-thread.js';
 
 /** The read models a client can follow; each is fed by the projections whose name starts with `<feed>.`. */
 export const LIVE_FEEDS = ['territory', 'leadership', 'timeline'] as const;
@@ -47,7 +48,7 @@ const matches = (keys: ChangeKeys, wanted: LiveFilter) =>
 @Injectable()
 export class LiveFeedService {
   constructor(
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi,
     @Inject(ProjectionRegistry) private readonly registry: ProjectionRegistry,
     @Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient,
   ) {}
@@ -86,7 +87,12 @@ export class LiveFeedService {
 
     const live = this.runner.changes$
       .pipe(filter((change) => names.has(change.projection) && matches(change.keys, wanted)))
-      .subscribe((change) => (replaying ? buffered.push(change) : emit(fromChange(change))));
+      .subscribe({
+        next: (change) => (replaying ? buffered.push(change) : emit(fromChange(change))),
+        // The change feed was interrupted (the projection thread died): end the stream, so that the client resumes
+        // from its last event id and the log replays what it missed.
+        complete: () => out.complete(),
+      });
 
     if (after !== undefined) {
       this.replay(names, wanted, after, emit)

@@ -78,6 +78,7 @@ export class LiveController {
     const subscription = this.feeds.follow(feed, wanted, after).subscribe({
       next: (message) => raw.write(`id: ${message.position}\nevent: change\ndata: ${JSON.stringify(message.data)}\n\n`),
       error: () => raw.end(),
+      complete: () => raw.end(),
     });
     const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     request.raw.on('close', () => {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.module.js';
 import { ProjectionRegistry } from '../infrastructure/projections/projection-registry.js';
 import { ProjectionRunner, type ProjectionStatus } from '../infrastructure/projections/projection-runner.js';
+import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-thread.js';
 import type { Projection } from '../infrastructure/projections/projection.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
 import { illegalState, notFound } from '../shared/domain/domain-error.js';
@@ -48,7 +49,7 @@ export class ProjectionsAdminService {
   private readonly rebuilds = new Map<string, RebuildProgress>();
 
   constructor(
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi,
     @Inject(ProjectionRegistry) private readonly registry: ProjectionRegistry,
     @Inject(ReadStore) private readonly store: ReadStore,
     @Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient,

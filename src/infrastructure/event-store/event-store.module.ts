@@ -53,6 +53,13 @@ export class EventStoreConnection implements OnApplicationShutdown {
     return this._description;
   }
 
+  /** What another client (the projection worker's) connects with: EVENTSTORE_URL, or the embedded server's. */
+  get connectionString(): string {
+    const url = this.config.EVENTSTORE_URL ?? this.embedded?.connectionString;
+    if (!url) throw new Error('EventStoreConnection used before connect()');
+    return url;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this._client?.dispose();
     await this.embedded?.close();

@@ -10,16 +10,19 @@ import {
   type OnModuleDestroy,
   type Type,
 } from '@nestjs/common';
-import { EVENT_STORE_CLIENT } from '../event-store/event-store.module.js';
+import { AppConfig } from '../../config/app-config.js';
+import { EVENT_STORE_CLIENT, EventStoreConnection } from '../event-store/event-store.module.js';
+import { readStoreOptionsFrom } from '../read-store/read-store.module.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { Projection } from './projection.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import { ProjectionRunner } from './projection-runner.js';
+import { type ProjectionRunnerApi, ThreadedProjectionRunner } from './projection-thread.js';
 
 /** Starts the runner once every module registered its projections; stops it before the stores close. */
 @Injectable()
 class ProjectionRunnerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
-  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();
@@ -30,26 +33,56 @@ class ProjectionRunnerLifecycle implements OnApplicationBootstrap, OnModuleDestr
   }
 }
 
+export interface ProjectionsModuleOptions {
+  /**
+   * The projection worker thread's entry module (PROJECTIONS_THREAD=worker): it lives beside the app module, which
+   * knows the contexts' projections; infrastructure does not.
+   */
+  workerEntry: () => URL;
+}
+
 /**
- * Global: the projection registry and the one runner feeding every registered projection from `$all`.
- * Inject `ProjectionRunner` for `status()`, `waitFor(position)`, `changes$` and `rebuild(name)`.
- * Contexts register their projections with `ProjectionsModule.forFeature([...])`.
+ * Global: the projection registry and the one runner feeding every registered projection from `$all`: in a worker
+ * thread of its own (PROJECTIONS_THREAD=worker, the default) or in the API's thread (`main`).
+ * Inject `ProjectionRunner` (typed `ProjectionRunnerApi`) for `status()`, `waitFor(position)`, `changes$` and
+ * `rebuild(name)`. Contexts register their projections with `ProjectionsModule.forFeature([...])`.
  */
 @Global()
-@Module({
-  providers: [
-    ProjectionRegistry,
-    {
-      provide: ProjectionRunner,
-      inject: [EVENT_STORE_CLIENT, ReadStore, ProjectionRegistry],
-      useFactory: (client: EventStoreDBClient, store: ReadStore, registry: ProjectionRegistry) =>
-        new ProjectionRunner(client, store, () => registry.list(), { logger: new Logger('Projections') }),
-    },
-    ProjectionRunnerLifecycle,
-  ],
-  exports: [ProjectionRegistry, ProjectionRunner],
-})
+@Module({})
 export class ProjectionsModule {
+  static forRoot(options: ProjectionsModuleOptions): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      providers: [
+        ProjectionRegistry,
+        {
+          provide: ProjectionRunner,
+          // EVENT_STORE_CLIENT first: its factory connects (and starts the embedded store).
+          inject: [EVENT_STORE_CLIENT, EventStoreConnection, AppConfig, ReadStore, ProjectionRegistry],
+          useFactory: (
+            client: EventStoreDBClient,
+            connection: EventStoreConnection,
+            config: AppConfig,
+            store: ReadStore,
+            registry: ProjectionRegistry,
+          ): ProjectionRunnerApi => {
+            const logger = new Logger('Projections');
+            if (config.PROJECTIONS_THREAD === 'main') return new ProjectionRunner(client, store, () => registry.list(), { logger });
+            return new ThreadedProjectionRunner({
+              entry: options.workerEntry(),
+              eventStoreUrl: connection.connectionString,
+              readStore: readStoreOptionsFrom(config),
+              expectedNames: () => registry.list().map((projection) => projection.name),
+              logger,
+            });
+          },
+        },
+        ProjectionRunnerLifecycle,
+      ],
+      exports: [ProjectionRegistry, ProjectionRunner],
+    };
+  }
+
   /** Provides the given projection classes and registers them with the runner. */
   static forFeature(projections: Type<Projection>[]): DynamicModule {
     const token = `PROJECTIONS_FEATURE:${projections.map((p) => p.name).join(',')}`;

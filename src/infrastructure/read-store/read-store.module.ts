@@ -4,10 +4,14 @@ import { openReadStore, type ReadStoreOptions } from './read-store.factory.js';
 import { ReadStore } from './read-store.js';
 import { READ_DB } from './read-store.tokens.js';
 
+/**
+ * The read store of this configuration. SQLite is opened shared (not `exclusive`) when the projections run in their
+ * own thread, which writes through a connection of its own.
+ */
 export function readStoreOptionsFrom(config: AppConfig): ReadStoreOptions {
   return config.DATABASE_URL
     ? { dialect: 'postgres', url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA }
-    : { dialect: 'sqlite', path: config.readModelsDbPath };
+    : { dialect: 'sqlite', path: config.readModelsDbPath, exclusive: config.PROJECTIONS_THREAD === 'main' };
 }
 
 /** Closes the read store after everything that writes to it (the projection runner stops in onModuleDestroy). */

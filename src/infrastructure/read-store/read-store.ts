@@ -26,9 +26,31 @@ export class ReadStore {
     return this.opened.description;
   }
 
-  /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs fn in one transaction: committed when it resolves, rolled back when it throws. On SQLite the transaction
+   * takes the write lock when it begins (BEGIN IMMEDIATE): with the projections writing from their own thread, a
+   * transaction that read first and wrote second would otherwise fail (SQLITE_BUSY_SNAPSHOT) whenever the other
+   * connection committed in between, instead of waiting its turn (busy_timeout).
+   */
   transaction<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
-    return this.opened.db.transaction().execute(fn);
+    if (this.opened.dialect !== 'sqlite') return this.opened.db.transaction().execute(fn);
+    return this.opened.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      let result: T;
+      try {
+        result = await fn(connection as unknown as ReadTx);
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+      try {
+        await sql`commit`.execute(connection);
+      } catch (error) {
+        await sql`rollback`.execute(connection).catch(() => undefined);
+        throw error;
+      }
+      return result;
+    });
   }
 
   /** Health: resolves with the round-trip time in ms, rejects when the store is unreachable. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProjectionRunner } from '../../../infrastructure/projections/projection-runner.js';
+import type { ProjectionRunnerApi } from '../../../infrastructure/projections/projection-thread.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
@@ -16,7 +17,7 @@ const CATCH_UP_MS = 3000;
 export class FactLocator {
   constructor(
     @Inject(READ_DB) private readonly db: ReadDb,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi,
   ) {}
 
   async locate(eventId: string): Promise<EventIndexRow> {

@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE_CLIENT } from '../../../infrastructure/event-store/event-store.module.js';
 import { ProjectionRunner } from '../../../infrastructure/projections/projection-runner.js';
+import type { ProjectionRunnerApi } from '../../../infrastructure/projections/projection-thread.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
@@ -25,7 +26,7 @@ export class CorrelationHandler implements IQueryHandler<CorrelationQuery, Audit
   constructor(
     @Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient,
     @Inject(READ_DB) private readonly db: ReadDb,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi,
   ) {}
 
   async execute({ correlationId }: CorrelationQuery): Promise<AuditedEvent[]> {
