@@ -9,8 +9,11 @@
  * do-nothing round), and the ratio printed is the median of the rounds' ratios: this machine's rate drifts by up to 2x
  * within a minute, and a single pair measured far apart says more about the drift than about the code.
  * Prints; never asserts. BENCH_SECONDS (default 5 per round), BENCH_ROUNDS (default 3) and BENCH_IMPORT_LINES
- * (default 50000) scale it; BENCH_HTTP_PARTS (default `import,commands,queries,floors,paused,uncached`) picks the parts; `floors` measures
- * the least a command (validation and one append) and a query (validation and one read) cost on this stack.
+ * (default 50000) scale it; BENCH_HTTP_PARTS picks the parts (default all:
+ * `import,commands,queries,floors,main-thread,paused,uncached`):
+ *  - floors: the least a command (validation and one append) and a query (validation and one read) cost here;
+ *  - main-thread: the commands with the projections in the API's thread (PROJECTIONS_THREAD=main);
+ *  - paused: the commands with the projections stopped; uncached: with the stream cache off.
  */
 import 'reflect-metadata';
 import { Body, Controller, Get, Inject, Module, Param, Post, Query } from '@nestjs/common';
@@ -85,7 +88,7 @@ class NoopModule {}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? 50_000);
-const PARTS = new Set((process.env.BENCH_HTTP_PARTS ?? 'import,commands,queries,floors,paused,uncached').split(',').map((part) => part.trim()));
+const PARTS = new Set((process.env.BENCH_HTTP_PARTS ?? 'import,commands,queries,floors,main-thread,paused,uncached').split(',').map((part) => part.trim()));
 const PLACES = Number(process.env.BENCH_PLACES ?? 500);
 const EDITOR_KEY = 'dev-editor-key';
 const loadDir = path.resolve(process.cwd(), 'bench/load');
@@ -295,6 +298,17 @@ async function httpBench(): Promise<void> {
     }
   }
 
+  // The same commands with the projections in the API's thread (PROJECTIONS_THREAD=main), as before they had their own.
+  if (PARTS.has('main-thread')) {
+    const inline = await startBenchApp({ PROJECTIONS_THREAD: 'main' });
+    try {
+      await measure(inline.app, inline.url, 'POST', 'seize-city.cjs', 'SeizeCity, PROJECTIONS_THREAD=main', (c) =>
+        `ratio commands / do-nothing: ${c.ratio.toFixed(3)}x (p99 ${c.measured.p99} ms; projections in the API's thread)`);
+    } finally {
+      await inline.close();
+    }
+  }
+
   // The same commands with the stream cache off: every command reads its whole stream from the store first.
   if (!PARTS.has('uncached')) return;
   const uncached = await startBenchApp({ STREAM_CACHE_EVENTS: '0' });
@@ -308,7 +322,7 @@ async function httpBench(): Promise<void> {
 
 export async function run(): Promise<void> {
   if (PARTS.has('import')) await importBench();
-  if (['commands', 'queries', 'floors', 'paused', 'uncached'].some((part) => PARTS.has(part))) await httpBench();
+  if (['commands', 'queries', 'floors', 'main-thread', 'paused', 'uncached'].some((part) => PARTS.has(part))) await httpBench();
 }
 
 runIfMainModule(import.meta.url, run);
