@@ -111,7 +111,8 @@ export async function serveProjectionsInThisThread(projections: () => Projection
 
   let statusesPosted = false;
   runner.changes$.subscribe((change) => {
-    // The statuses go first: the host's snapshot is then never behind a change it has emitted.
+    // The statuses go first (and the host moves a projection's checkpoint up to each change it receives): the host's
+    // snapshot is then never behind a change it has emitted.
     if (!statusesPosted) {
       statusesPosted = true;
       post({ type: 'statuses', statuses: runner.statusSnapshot() });
@@ -301,6 +302,7 @@ export class ThreadedProjectionRunner implements ProjectionRunnerApi {
             this.snapshot = message.statuses;
             break;
           case 'change':
+            this.reached(message.change);
             this.changesSubject.next(message.change);
             break;
           case 'log':
@@ -331,6 +333,17 @@ export class ThreadedProjectionRunner implements ProjectionRunnerApi {
         if (this.running) this.died(code);
       });
     });
+  }
+
+  /**
+   * A change is emitted only after its batch committed: its projection's checkpoint is at least its position. The
+   * statuses posted before a batch's changes may predate the checkpoint of a projection later in the same
+   * transaction; the snapshot is moved up here so that it is never behind a change emitted (the live feed replays the
+   * log up to the snapshot's checkpoint for a new subscriber, and takes the changes after it from changes$).
+   */
+  private reached(change: ProjectionChange): void {
+    const status = this.snapshot.find((candidate) => candidate.name === change.projection);
+    if (status && (status.checkpoint === null || BigInt(status.checkpoint) < BigInt(change.position))) status.checkpoint = change.position;
   }
 
   /** The thread ended without being stopped: report its projections failed and start it again with backoff. */
