@@ -22,6 +22,10 @@ import { ProjectionsModule } from './infrastructure/projections/projections.modu
 import { ReadStoreModule } from './infrastructure/read-store/read-store.module.js';
 import { LiveModule } from './live/live.module.js';
 
+/** The projection thread's entry module, beside this one (compiled under dist/ when running from src/). */
+export const projectionWorkerEntry = (): URL =>
+  compiledEntry('projections.worker', import.meta.url, { what: 'the projection thread', build: 'npm run build', tree: true });
+
 @Module({})
 export class AppModule {
   /** `extraModules`: benchmarks add a do-nothing endpoint on the very same server and adapter. */
@@ -44,9 +48,7 @@ export class AppModule {
         AuthModule,
         EventStoreModule,
         ReadStoreModule,
-        ProjectionsModule.forRoot({
-          workerEntry: () => compiledEntry('projections.worker', import.meta.url, { what: 'the projection thread', build: 'npm run build', tree: true }),
-        }),
+        ProjectionsModule.forRoot({ workerEntry: projectionWorkerEntry }),
         TerritoryWriteModule,
         TerritoryReadModule,
         LeadershipWriteModule,

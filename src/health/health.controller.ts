@@ -3,8 +3,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE_CLIENT, EventStoreConnection } from '../infrastructure/event-store/event-store.module.js';
-import { ProjectionRunner, type ProjectionStatus } from '../infrastructure/projections/projection-runner.js';
-import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-thread.js';
+import { ProjectionRunner, type ProjectionRunnerApi, type ProjectionStatus } from '../infrastructure/projections/projection-runner.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
 
 interface Probe {

@@ -5,8 +5,7 @@ import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.mo
 import { type ChangeKeys, projectionBaseName, type ProjectionChange } from '../infrastructure/projections/projection.js';
 import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
 import { ProjectionRegistry } from '../infrastructure/projections/projection-registry.js';
-import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
-import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-thread.js';
+import { ProjectionRunner, type ProjectionRunnerApi } from '../infrastructure/projections/projection-runner.js';
 
 /** The read models a client can follow; each is fed by the projections whose name starts with `<feed>.`. */
 export const LIVE_FEEDS = ['territory', 'leadership', 'timeline'] as const;

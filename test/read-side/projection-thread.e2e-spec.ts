@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { compiledEntry } from '../../src/infrastructure/embedded-esdb/entries.js';
 import type { ProjectionStatus } from '../../src/infrastructure/projections/projection-runner.js';
 import { ThreadedProjectionRunner } from '../../src/infrastructure/projections/projection-thread.js';
 import { hashApiKey } from '../../src/shared/auth/api-keys.js';
@@ -15,8 +14,6 @@ const READER_KEY = `reader-${randomBytes(8).toString('hex')}`;
 const API_KEYS = `t-editor:editor+auditor:${hashApiKey(EDITOR_KEY)},t-reader:reader:${hashApiKey(READER_KEY)}`;
 const uid = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 const sources = [{ outlet: 'Reuters' }];
-const workerEntry = () =>
-  compiledEntry('projections.worker', new URL('../../src/app.module.ts', import.meta.url).href, { what: 'the projection thread', build: 'npm run build', tree: true });
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function send(t: TestApp, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
@@ -39,12 +36,14 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
 
 let startTestApp: (env?: Record<string, string>) => Promise<TestApp>;
 let ProjectionRunnerToken: unknown;
+let projectionWorkerEntry: () => URL;
 
 beforeAll(async () => {
   // As in the other e2e specs: @fastify/static (the /docs assets) cannot load under jest on Node 20.
   jest.unstable_mockModule('@fastify/static', () => ({ default: async () => undefined }));
   ({ startTestApp } = await import('../support/test-app.js'));
   ({ ProjectionRunner: ProjectionRunnerToken } = await import('../../src/infrastructure/projections/projection-runner.js'));
+  ({ projectionWorkerEntry } = await import('../../src/app.module.js'));
 });
 
 /** Registers a place and a seizure, and answers who controlled it the day after, once projected. */
@@ -117,7 +116,7 @@ describe('the projection worker thread', () => {
 
   it('refuses to start when it runs other projections than the app registered, naming both', async () => {
     const runner = new ThreadedProjectionRunner({
-      entry: workerEntry(),
+      entry: projectionWorkerEntry(),
       eventStoreUrl: 'esdb://127.0.0.1:1?tls=false',
       readStore: { dialect: 'sqlite', path: ':memory:', exclusive: false },
       expectedNames: () => ['territory.control.v1', 'somewhere.else.v1'],
@@ -128,7 +127,7 @@ describe('the projection worker thread', () => {
 
   it("passes on the worker's own error when it cannot start", async () => {
     const runner = new ThreadedProjectionRunner({
-      entry: workerEntry(),
+      entry: projectionWorkerEntry(),
       eventStoreUrl: 'esdb://127.0.0.1:1?tls=false',
       readStore: { dialect: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none', schema: 'none' },
       expectedNames: () => [],

@@ -117,6 +117,12 @@ export function toCommitPosition(position: PositionLike): bigint {
   return BigInt(position);
 }
 
+/** What the app uses of a runner, whether it runs in this thread or in a worker thread (ThreadedProjectionRunner). */
+export type ProjectionRunnerApi = Pick<
+  ProjectionRunner,
+  'changes$' | 'start' | 'stop' | 'names' | 'statusSnapshot' | 'status' | 'waitFor' | 'waitForHead' | 'rebuild'
+>;
+
 const silentLogger: RunnerLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**

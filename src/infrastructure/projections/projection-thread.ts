@@ -8,6 +8,7 @@ import {
   type PositionLike,
   ProjectionFailedError,
   ProjectionRunner,
+  type ProjectionRunnerApi,
   type ProjectionRunnerOptions,
   type ProjectionStatus,
   type RunnerLogger,
@@ -20,12 +21,6 @@ import {
  * fsyncs each) then never hold the API's event loop: requests keep being served while a batch is applied. The
  * thread has its own event-store client and read-store connection; the API reads the same read store through its own.
  */
-
-/** What the app uses of a runner, whether it runs in this thread or in a worker thread. */
-export type ProjectionRunnerApi = Pick<
-  ProjectionRunner,
-  'changes$' | 'start' | 'stop' | 'names' | 'statusSnapshot' | 'status' | 'waitFor' | 'waitForHead' | 'rebuild'
->;
 
 type CallMethod = 'status' | 'waitFor' | 'waitForHead' | 'rebuild' | 'stop';
 
@@ -78,8 +73,8 @@ function revive(serialized: SerializedError): Error {
 
 /**
  * The worker thread's side: runs `projections` with a ProjectionRunner on its own client and read-store connection,
- * answers the host's calls, and forwards changes (each batch's statuses first, so the host's snapshot is never
- * behind a change it has emitted), statuses and log lines. Called by the app's worker entry module.
+ * answers the host's calls, and forwards changes, statuses (before every answer, and every 100 ms when they changed)
+ * and log lines. Called by the app's worker entry module.
  */
 export async function serveProjectionsInThisThread(projections: () => Projection[]): Promise<void> {
   const port = parentPort as MessagePort;
@@ -109,17 +104,8 @@ export async function serveProjectionsInThisThread(projections: () => Projection
   }
   const { runner } = started;
 
-  let statusesPosted = false;
-  runner.changes$.subscribe((change) => {
-    // The statuses go first (and the host moves a projection's checkpoint up to each change it receives): the host's
-    // snapshot is then never behind a change it has emitted.
-    if (!statusesPosted) {
-      statusesPosted = true;
-      post({ type: 'statuses', statuses: runner.statusSnapshot() });
-      setImmediate(() => (statusesPosted = false));
-    }
-    post({ type: 'change', change });
-  });
+  // The host moves a projection's checkpoint up to each change it receives: its snapshot is never behind a change.
+  runner.changes$.subscribe((change) => post({ type: 'change', change }));
   // States change without a change message too (failures, retries, catching up): keep the host's snapshot fresh.
   let last = '';
   const refresh = setInterval(() => {
@@ -207,7 +193,11 @@ export class ThreadedProjectionRunner implements ProjectionRunnerApi {
   private restartTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: ProjectionThreadOptions) {
-    this.restartDelayMs = options.restartDelayMs ?? 1000;
+    this.restartDelayMs = this.firstRestartDelayMs;
+  }
+
+  private get firstRestartDelayMs(): number {
+    return this.options.restartDelayMs ?? 1000;
   }
 
   /** Starts the worker thread; resolves once its runner has migrated and subscribed (as ProjectionRunner.start). */
@@ -291,7 +281,7 @@ export class ThreadedProjectionRunner implements ProjectionRunnerApi {
             this.worker = worker;
             this.projectionNames = message.names;
             this.snapshot = message.statuses;
-            this.restartDelayMs = this.options.restartDelayMs ?? 1000;
+            this.restartDelayMs = this.firstRestartDelayMs;
             resolve();
             break;
           }
@@ -337,9 +327,9 @@ export class ThreadedProjectionRunner implements ProjectionRunnerApi {
 
   /**
    * A change is emitted only after its batch committed: its projection's checkpoint is at least its position. The
-   * statuses posted before a batch's changes may predate the checkpoint of a projection later in the same
-   * transaction; the snapshot is moved up here so that it is never behind a change emitted (the live feed replays the
-   * log up to the snapshot's checkpoint for a new subscriber, and takes the changes after it from changes$).
+   * statuses the worker last posted may predate that commit; the snapshot is moved up here so that it is never behind
+   * a change emitted (the live feed replays the log up to the snapshot's checkpoint for a new subscriber, and takes
+   * the changes after it from changes$).
    */
   private reached(change: ProjectionChange): void {
     const status = this.snapshot.find((candidate) => candidate.name === change.projection);

@@ -16,8 +16,8 @@ import { readStoreOptionsFrom } from '../read-store/read-store.module.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { Projection } from './projection.js';
 import { ProjectionRegistry } from './projection-registry.js';
-import { ProjectionRunner } from './projection-runner.js';
-import { type ProjectionRunnerApi, ThreadedProjectionRunner } from './projection-thread.js';
+import { ProjectionRunner, type ProjectionRunnerApi } from './projection-runner.js';
+import { ThreadedProjectionRunner } from './projection-thread.js';
 
 /** Starts the runner once every module registered its projections; stops it before the stores close. */
 @Injectable()

@@ -82,9 +82,8 @@ function planOf(target: object): Plan | null {
     metadatas.every(
       (m) =>
         PLANNED_TYPES.has(m.type) &&
-        (m.type !== ValidationTypes.CUSTOM_VALIDATION && m.type !== ValidationTypes.IS_DEFINED
-          ? true
-          : storage.getTargetValidatorConstraints(m.constraintCls).every((c) => !c.async)),
+        ((m.type !== ValidationTypes.CUSTOM_VALIDATION && m.type !== ValidationTypes.IS_DEFINED) ||
+          storage.getTargetValidatorConstraints(m.constraintCls).every((c) => !c.async)),
     );
   if (followed) {
     const byName = new Map<string, PlannedProperty>();
@@ -106,10 +105,10 @@ function planOf(target: object): Plan | null {
 function rulesPass(object: object, name: string, value: unknown, rules: readonly Rule[]): boolean {
   for (const { metadata, constraints } of rules) {
     if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
+    if (metadata.each && (value instanceof Set || value instanceof Map)) return false;
     const args: ValidationArguments = { targetName: object.constructor.name, property: name, object, value, constraints: metadata.constraints };
+    const values: unknown[] = metadata.each && Array.isArray(value) ? value : [value];
     for (const constraint of constraints) {
-      if (metadata.each && (value instanceof Set || value instanceof Map)) return false;
-      const values: unknown[] = metadata.each && Array.isArray(value) ? value : [value];
       for (const item of values) if (constraint.instance.validate(item, args) !== true) return false;
     }
   }

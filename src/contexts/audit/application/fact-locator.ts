@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProjectionRunner } from '../../../infrastructure/projections/projection-runner.js';
-import type { ProjectionRunnerApi } from '../../../infrastructure/projections/projection-thread.js';
+import { ProjectionRunner, type ProjectionRunnerApi } from '../../../infrastructure/projections/projection-runner.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { notFound } from '../../../shared/domain/domain-error.js';

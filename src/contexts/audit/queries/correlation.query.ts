@@ -2,8 +2,7 @@ import { type EventStoreDBClient, FORWARDS, StreamNotFoundError } from '@eventst
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE_CLIENT } from '../../../infrastructure/event-store/event-store.module.js';
-import { ProjectionRunner } from '../../../infrastructure/projections/projection-runner.js';
-import type { ProjectionRunnerApi } from '../../../infrastructure/projections/projection-thread.js';
+import { ProjectionRunner, type ProjectionRunnerApi } from '../../../infrastructure/projections/projection-runner.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
