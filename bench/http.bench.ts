@@ -17,7 +17,7 @@
  */
 import 'reflect-metadata';
 import { Body, Controller, Get, Inject, Module, Param, Post, Query } from '@nestjs/common';
-import { BACKWARDS, END, type EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
 import autocannon from 'autocannon';
 import fs from 'node:fs';
@@ -36,6 +36,7 @@ import { READ_DB } from '../src/infrastructure/read-store/read-store.tokens.js';
 import { plainData } from '../src/shared/http/dto/command-result.dto.js';
 import { CommandBody } from '../src/shared/http/request-context.js';
 import { buildMessyDataset } from '../test/support/messy-dataset.js';
+import { withChildServer } from './event-store/child-server.js';
 import { runIfMainModule } from './main-module.js';
 
 @Controller('bench')
@@ -82,7 +83,25 @@ class FloorController {
   }
 }
 
-@Module({ controllers: [NoopController, FloorController] })
+/** The `ceiling` part's client, of a server that stores nothing (bench/event-store/client-ceiling.ts, in a child process). */
+const ceiling: { client?: EventStoreDBClient } = {};
+
+/**
+ * The client ceiling: the do-nothing POST plus one append through @eventstore/db-client, with an expected revision, to
+ * a server in another process that decodes it and answers at once, storing nothing. No event store can make a
+ * command cheaper than this through this client; when its ratio is below a target, no server can meet the target.
+ */
+@Controller('bench/ceiling')
+class CeilingController {
+  @Post('appends')
+  async append(@Body() body: Record<string, unknown>): Promise<{ revision: string }> {
+    const event = jsonEvent({ type: 'BenchCeilingAppended', data: body });
+    const result = await ceiling.client!.appendToStream(`bench-ceiling-${uuidv7()}`, event, { expectedRevision: NO_STREAM });
+    return { revision: result.nextExpectedRevision.toString() };
+  }
+}
+
+@Module({ controllers: [NoopController, FloorController, CeilingController] })
 class NoopModule {}
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -274,6 +293,17 @@ async function httpBench(): Promise<void> {
       '    (streams loaded from the stream cache, STREAM_CACHE_EVENTS default; each append checks the expected revision)');
     if (PARTS.has('floors')) await measure(app, url, 'POST', 'append-floor.cjs', 'floor: SeizeCity DTO + one append', (c) =>
       `ratio floor / do-nothing: ${c.ratio.toFixed(3)}x (the command target, 0.25x, is out of reach on this stack when this is below it)`);
+    if (PARTS.has('ceiling')) {
+      await withChildServer(new URL('./event-store/client-ceiling.js', import.meta.url).href, 'ceiling server', async (port) => {
+        ceiling.client = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${port}?tls=false`);
+        try {
+          await measure(app, url, 'POST', 'append-ceiling.cjs', 'ceiling: one append, store-nothing server', (c) =>
+            `ratio ceiling / do-nothing: ${c.ratio.toFixed(3)}x (the client alone; the command target, 0.25x, is out of reach through this client when this is below it)`);
+        } finally {
+          await ceiling.client.dispose();
+        }
+      });
+    }
     if (PARTS.has('queries')) await measure(app, url, 'GET', 'control-query.cjs', 'who controlled X on D (GET control?asOf)', (c) =>
       `ratio query / do-nothing: ${c.ratio.toFixed(3)}x (target >= 0.6x)`);
     if (PARTS.has('floors')) await measure(app, url, 'GET', 'control-floor.cjs', 'floor: query DTO + one stored-interval read', (c) =>
