@@ -10,8 +10,9 @@
  * within a minute, and a single pair measured far apart says more about the drift than about the code.
  * Prints; never asserts. BENCH_SECONDS (default 5 per round), BENCH_ROUNDS (default 3) and BENCH_IMPORT_LINES
  * (default 50000) scale it; BENCH_HTTP_PARTS picks the parts (default all:
- * `import,commands,queries,floors,main-thread,paused,uncached`):
+ * `import,commands,queries,floors,ceiling,main-thread,paused,uncached`):
  *  - floors: the least a command (validation and one append) and a query (validation and one read) cost here;
+ *  - ceiling: the do-nothing POST plus one append through @eventstore/db-client to a server that stores nothing;
  *  - main-thread: the commands with the projections in the API's thread (PROJECTIONS_THREAD=main);
  *  - paused: the commands with the projections stopped; uncached: with the stream cache off.
  */
@@ -107,7 +108,7 @@ class NoopModule {}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? 50_000);
-const PARTS = new Set((process.env.BENCH_HTTP_PARTS ?? 'import,commands,queries,floors,main-thread,paused,uncached').split(',').map((part) => part.trim()));
+const PARTS = new Set((process.env.BENCH_HTTP_PARTS ?? 'import,commands,queries,floors,ceiling,main-thread,paused,uncached').split(',').map((part) => part.trim()));
 const PLACES = Number(process.env.BENCH_PLACES ?? 500);
 const EDITOR_KEY = 'dev-editor-key';
 const loadDir = path.resolve(process.cwd(), 'bench/load');
@@ -352,7 +353,7 @@ async function httpBench(): Promise<void> {
 
 export async function run(): Promise<void> {
   if (PARTS.has('import')) await importBench();
-  if (['commands', 'queries', 'floors', 'main-thread', 'paused', 'uncached'].some((part) => PARTS.has(part))) await httpBench();
+  if (['commands', 'queries', 'floors', 'ceiling', 'main-thread', 'paused', 'uncached'].some((part) => PARTS.has(part))) await httpBench();
 }
 
 runIfMainModule(import.meta.url, run);
