@@ -15,6 +15,7 @@ afterAll(() => app.close());
 
 const seize = (factionId: string, date: string, extra: object = {}) =>
   command(app, `/admin/places/${ids.place}/seizures`, { factionId, occurred: day(date), sources, ...extra });
+const retract = (eventId: string) => command(app, '/admin/retractions', { eventId, reason: 'Hoax.', notice: 'Withdrawn.' });
 const explain = async (path: string) => {
   const response = await audit(app, `/admin/audit/explain/${path}`);
   expect(response.status).toBe(200);
@@ -143,4 +144,140 @@ describe('explain timeline', () => {
 
 it('explain needs the auditor role', async () => {
   expect((await audit(app, `/admin/audit/explain/territory/places/${ids.place}/history`, EDITOR_KEY)).status).toBe(403);
+});
+
+describe('explain what changed the answer: retractions, on every route', () => {
+  it('control after a retraction: the retracted seizure and its retraction; as known before it, the seizure alone', async () => {
+    const seized = await seize(ids.hts, '2024-12-06');
+    const retraction = await retract(seized.eventIds[0]);
+    const query = `places/${ids.place}/control?asOf=2024-12-07`;
+    const { answer, events } = await explain(`territory/${query}`);
+    expect(answer).toEqual((await get(app, `/territory/${query}`)).body);
+    expect(answer).toMatchObject({ controller: null, sourceEventIds: [] });
+    expect(events.map((event) => [event.eventId, event.type])).toEqual([
+      [seized.eventIds[0], 'CitySeized'],
+      [retraction.eventIds[0], 'FactRetracted'],
+    ]);
+
+    const then = await explain(`territory/${query}&asAt=${seized.position}`);
+    expect(then.answer).toMatchObject({ controller: ids.hts });
+    expect(then.events.map((event) => event.eventId)).toEqual([seized.eventIds[0]]);
+  });
+
+  it('holder: a retracted term start with its retraction', async () => {
+    const assumed = await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.president, occurred: day('2000-07-17'), sources });
+    const hoax = await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.person, acting: true, occurred: day('2010-01-01'), sources });
+    const retraction = await retract(hoax.eventIds[0]);
+    const { answer, events } = await explain(`leadership/offices/${ids.office}/holder?asOf=2010-06-01`);
+    expect(answer).toMatchObject({ holder: ids.president });
+    expect(events.map((event) => event.eventId)).toEqual([assumed.eventIds[0], hoax.eventIds[0], retraction.eventIds[0]]);
+  });
+
+  it('control map of a faction: a retracted seizure that took a place off its map, with its retraction', async () => {
+    const seized = await seize(ids.hts, '2024-12-05');
+    const retraction = await retract(seized.eventIds[0]);
+    const query = `control?asOf=2024-12-06&factionId=${ids.hts}`;
+    const { answer, events } = await explain(`territory/${query}`);
+    expect(answer).toEqual([]);
+    expect(events.map((event) => event.eventId)).toEqual([seized.eventIds[0], retraction.eventIds[0]]);
+  });
+
+  it("a person's terms: a retracted term in an office the answer no longer names, with its retraction", async () => {
+    const assumed = await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.person, occurred: day('2024-12-08'), sources });
+    const pm = freshId('pm');
+    await command(app, '/admin/offices', { officeId: pm, title: 'Prime minister', jurisdiction: 'Syria' });
+    const hoax = await command(app, `/admin/offices/${pm}/terms`, { personId: ids.person, occurred: day('2017-01-01'), sources });
+    const retraction = await retract(hoax.eventIds[0]);
+    const { answer, events } = await explain(`leadership/people/${ids.person}/terms`);
+    expect(answer).toMatchObject([{ officeId: ids.office }]);
+    expect(answer).toHaveLength(1);
+    expect(events.map((event) => [event.eventId, event.streamName])).toEqual([
+      [assumed.eventIds[0], `office-${ids.office}`],
+      [hoax.eventIds[0], `office-${pm}`],
+      [retraction.eventIds[0], `office-${pm}`],
+    ]);
+  });
+
+  it('timeline: a retracted fact the filter would show, with its retraction', async () => {
+    const seized = await seize(ids.hts, '2024-12-05');
+    const statementId = freshId('statement');
+    const said = await command(app, '/admin/statements', { statementId, speakerPersonId: ids.person, onBehalfOfFactionId: ids.hts, occurred: day('2024-12-06'), quote: 'Hama is free', sources });
+    const retraction = await retract(said.eventIds[0]);
+    const { answer, events } = await explain(`timeline?factionId=${ids.hts}`);
+    expect(answer.map((item: any) => item.eventId)).toEqual([seized.eventIds[0]]);
+    expect(events.map((event) => event.eventId)).toEqual([seized.eventIds[0], said.eventIds[0], retraction.eventIds[0]]);
+  });
+});
+
+describe('explain a vacancy', () => {
+  it('a vacant office: the term whose end began the vacancy, with the departure that ended it', async () => {
+    const assumed = await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.president, occurred: day('1971-03-12'), sources });
+    const left = await command(app, `/admin/offices/${ids.office}/departures`, { personId: ids.president, reason: 'died', occurred: day('2000-06-10'), sources });
+    await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.person, occurred: day('2000-07-17'), sources });
+    const query = `offices/${ids.office}/holder?asOf=2000-06-20`;
+    const { answer, events } = await explain(`leadership/${query}`);
+    expect(answer).toEqual((await get(app, `/leadership/${query}`)).body);
+    expect(answer).toMatchObject({ holder: null, since: '2000-06-10' });
+    expect(events.map((event) => [event.eventId, event.type])).toEqual([
+      [assumed.eventIds[0], 'OfficeAssumed'],
+      [left.eventIds[0], 'OfficeLeft'],
+    ]);
+  });
+});
+
+describe('explain control.geojson', () => {
+  it('the FeatureCollection of the query and the events behind its features only', async () => {
+    const seized = await seize(ids.hts, '2024-12-05');
+    const unmapped = freshId('village');
+    await command(app, '/admin/places', { placeId: unmapped, name: 'A village', country: 'Syria' });
+    const unmappedSeizure = await command(app, `/admin/places/${unmapped}/seizures`, { factionId: ids.hts, occurred: day('2024-12-01'), sources });
+    const query = `control.geojson?asOf=2024-12-06&factionId=${ids.hts}`;
+    const { answer, events } = await explain(`territory/${query}`);
+    expect(answer).toEqual((await get(app, `/territory/${query}`)).body);
+    expect(answer.features.map((feature: any) => feature.id)).toEqual([ids.place]);
+    expect(events.map((event) => event.eventId)).toEqual([seized.eventIds[0]]);
+    expect(events.some((event) => event.eventId === unmappedSeizure.eventIds[0])).toBe(false);
+  });
+
+  it("a faction's retracted seizure explains the GeoJSON map only where the place has coordinates", async () => {
+    const mapped = freshId('homs');
+    await command(app, '/admin/places', { placeId: mapped, name: 'Homs', country: 'Syria', coordinates: { lat: 34.73, lon: 36.71 } });
+    const unmapped = freshId('village');
+    await command(app, '/admin/places', { placeId: unmapped, name: 'A village', country: 'Syria' });
+    const onMap = await command(app, `/admin/places/${mapped}/seizures`, { factionId: ids.hts, occurred: day('2024-12-01'), sources });
+    const offMap = await command(app, `/admin/places/${unmapped}/seizures`, { factionId: ids.hts, occurred: day('2024-12-01'), sources });
+    const onMapRetraction = await retract(onMap.eventIds[0]);
+    const offMapRetraction = await retract(offMap.eventIds[0]);
+
+    const geojson = await explain(`territory/control.geojson?asOf=2024-12-06&factionId=${ids.hts}`);
+    expect(geojson.answer).toEqual({ type: 'FeatureCollection', features: [] });
+    expect(geojson.events.map((event) => event.eventId)).toEqual([onMap.eventIds[0], onMapRetraction.eventIds[0]]);
+
+    const map = await explain(`territory/control?asOf=2024-12-06&factionId=${ids.hts}`);
+    expect(map.events.map((event) => event.eventId)).toEqual([onMap.eventIds[0], offMap.eventIds[0], onMapRetraction.eventIds[0], offMapRetraction.eventIds[0]]);
+  });
+});
+
+it('explain control.geojson: bad parameters are the query\'s 400 problems, naming the field', async () => {
+  const response = await audit(app, '/admin/audit/explain/territory/control.geojson?asOf=2024-02-30&asAt=soon');
+  expect(response.status).toBe(400);
+  expect(response.headers.get('content-type')).toContain('application/problem+json');
+  expect(response.body.errors.map((error: any) => error.field).sort()).toEqual(['asAt', 'asOf']);
+});
+
+describe('asAt on the map', () => {
+  it('places registered after asAt are not listed, by /territory/control, control.geojson and their explain', async () => {
+    const seized = await seize(ids.hts, '2024-12-05');
+    const later = freshId('homs');
+    await command(app, '/admin/places', { placeId: later, name: 'Homs', country: 'Syria', coordinates: { lat: 34.73, lon: 36.71 } });
+    for (const path of [`control?asOf=2024-12-06&asAt=${seized.position}`, `control.geojson?asOf=2024-12-06&asAt=${seized.position}`]) {
+      const body = (await get(app, `/territory/${path}`)).body;
+      const placeIds: string[] = Array.isArray(body) ? body.map((entry: any) => entry.placeId) : body.features.map((feature: any) => feature.id);
+      expect(placeIds).toContain(ids.place);
+      expect(placeIds).not.toContain(later);
+      expect((await explain(`territory/${path}`)).answer).toEqual(body);
+    }
+    const now = (await get(app, '/territory/control?asOf=2024-12-06')).body;
+    expect(now.map((entry: any) => entry.placeId)).toContain(later);
+  });
 });

@@ -1,3 +1,4 @@
 /** What other contexts may use of territory: its queries and the answers' types. */
-export { GetControlMapQuery, GetPlaceControlQuery, GetPlaceHistoryQuery } from './queries/territory.queries.js';
+export { GetControlGeoJsonQuery, GetControlMapQuery, GetPlaceControlQuery, GetPlaceHistoryQuery } from './queries/territory.queries.js';
 export type { ControlPeriod, MapEntry, PlaceControl } from './queries/territory.read-model.js';
+export type { ControlFeature, ControlFeatureCollection } from './queries/control-geojson.js';

@@ -3,7 +3,8 @@ import { Query as QueryString } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AsAt, parseAsAt } from '../../../infrastructure/projections/as-at.js';
-import { GetControlMapQuery, GetPlaceControlQuery, GetPlaceHistoryQuery } from '../queries/territory.queries.js';
+import type { ControlFeatureCollection } from '../queries/control-geojson.js';
+import { GetControlGeoJsonQuery, GetControlMapQuery, GetPlaceControlQuery, GetPlaceHistoryQuery } from '../queries/territory.queries.js';
 import type { ControlPeriod, MapEntry, PlaceControl } from '../queries/territory.read-model.js';
 import { ControlMapQueryDto } from './dto/control-map.query.dto.js';
 import { PlaceControlQueryDto } from './dto/place-control.query.dto.js';
@@ -45,18 +46,7 @@ export class TerritoryController {
   @Header('content-type', 'application/geo+json')
   @ApiOperation({ summary: 'The same as GET /territory/control, as a GeoJSON FeatureCollection of the places with coordinates' })
   @ApiOkResponse({ description: 'GeoJSON FeatureCollection of Point features; properties carry the control answer.' })
-  async geojson(@QueryString() query: ControlMapQueryDto): Promise<object> {
-    const entries = await this.queries.execute(new GetControlMapQuery(query.asOf, query.factionId, asAtOf(query.asAt)));
-    return {
-      type: 'FeatureCollection',
-      features: entries
-        .filter((entry) => entry.coordinates !== null)
-        .map(({ coordinates, ...properties }) => ({
-          type: 'Feature',
-          id: properties.placeId,
-          geometry: { type: 'Point', coordinates: [coordinates!.lon, coordinates!.lat] },
-          properties,
-        })),
-    };
+  geojson(@QueryString() query: ControlMapQueryDto): Promise<ControlFeatureCollection> {
+    return this.queries.execute(new GetControlGeoJsonQuery(query.asOf, query.factionId, asAtOf(query.asAt)));
   }
 }

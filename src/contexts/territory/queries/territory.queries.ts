@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type AsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
+import { type ControlFeatureCollection, toFeatureCollection } from './control-geojson.js';
 import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel, toControl } from './territory.read-model.js';
 
 export class GetPlaceControlQuery extends Query<PlaceControl> {
@@ -26,6 +27,17 @@ export class GetPlaceHistoryQuery extends Query<ControlPeriod[]> {
 }
 
 export class GetControlMapQuery extends Query<MapEntry[]> {
+  constructor(
+    readonly asOf?: string,
+    readonly factionId?: string,
+    readonly asAt?: AsAt,
+  ) {
+    super();
+  }
+}
+
+/** The same places as GetControlMapQuery, as GeoJSON (only those with coordinates). */
+export class GetControlGeoJsonQuery extends Query<ControlFeatureCollection> {
   constructor(
     readonly asOf?: string,
     readonly factionId?: string,
@@ -98,4 +110,15 @@ export class GetControlMapHandler extends TerritoryQueryHandler implements IQuer
   }
 }
 
-export const TerritoryQueryHandlers = [GetPlaceControlHandler, GetPlaceHistoryHandler, GetControlMapHandler];
+@QueryHandler(GetControlGeoJsonQuery)
+export class GetControlGeoJsonHandler extends TerritoryQueryHandler implements IQueryHandler<GetControlGeoJsonQuery> {
+  constructor(@Inject(TerritoryReadModel) model: TerritoryReadModel, @Optional() @Inject(Clock) clock?: Clock) {
+    super(model, clock);
+  }
+
+  async execute({ asOf, factionId, asAt }: GetControlGeoJsonQuery): Promise<ControlFeatureCollection> {
+    return toFeatureCollection(await this.model.controlOfAll(asOf ?? this.today(), { factionId, asAt }));
+  }
+}
+
+export const TerritoryQueryHandlers = [GetPlaceControlHandler, GetPlaceHistoryHandler, GetControlMapHandler, GetControlGeoJsonHandler];

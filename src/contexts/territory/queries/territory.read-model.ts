@@ -161,7 +161,11 @@ export class TerritoryReadModel {
 
   /** Every known place's controller on `asOf` (optionally only those a faction controls), by place id. */
   async controlOfAll(asOf: string, options: { factionId?: string; asAt?: AsAt } = {}): Promise<MapEntry[]> {
-    const places = ((await this.db.selectFrom(TerritoryTables.places).selectAll().execute()) as PlaceRow[]).map(summary);
+    // As known at asAt, a place registered later was not on the map yet (its seizures are later still).
+    let registered = this.db.selectFrom(TerritoryTables.places).selectAll();
+    if (options.asAt?.kind === 'position') registered = registered.where('recorded_position', '<=', options.asAt.position);
+    else if (options.asAt?.kind === 'time') registered = registered.where('recorded_at', '<=', options.asAt.recordedAt);
+    const places = ((await registered.execute()) as PlaceRow[]).map(summary);
     const byPlace = new Map<string, ControlInterval[]>();
     if (options.asAt) {
       const facts = await loadSeizures(this.db, null, options.asAt);
