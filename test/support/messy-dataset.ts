@@ -187,7 +187,7 @@ export function buildMessyDataset(options: { seed?: number; places?: number; off
       const start = withPrecision(startDate, startPrecision);
       const firstDualTerm = o === 1 && dualTerm === null && start.effective >= '1985-01-01';
       // Day precision for ends keeps each term's end after its own start, whatever the start's precision.
-      const endDate = addDays(start.effective, int(firstDualTerm ? 365 * 3 : 365, 365 * 8));
+      const endDate = addDays(start.effective, int(firstDualTerm ? 365 * 3 : 365, 365 * 9));
       const end = endDate > '2024-06-01' && random() < 0.6 ? null : endDate;
       const span = { start: start.effective, end };
       const secondDualTerm = o === 2 && dualTerm !== null && dualOverlap === null && overlapDays(span, dualTerm) >= 60;
@@ -195,10 +195,9 @@ export function buildMessyDataset(options: { seed?: number; places?: number; off
       if (personId !== DUAL_PERSON) registrations.push({ type: 'RegisterPerson', personId, name: `Person ${o}.${n}` });
       const chunk: MessyLine[] = [{ type: 'AssumeOffice', officeId, personId, acting: false, occurred: start.occurred, sources: source(`term ${n}`) }];
       chunks.push(chunk);
-      if (secondDualTerm && dualTerm) {
-        const first = dualTerm;
-        const to = first.end === null ? end : end === null ? first.end : first.end < end ? first.end : end;
-        dualOverlap = { from: span.start > first.start ? span.start : first.start, to: to as string };
+      if (secondDualTerm && dualTerm?.end) {
+        const firstEnd = dualTerm.end; // office-01's dual term is ended: it is the one set below
+        dualOverlap = { from: span.start > dualTerm.start ? span.start : dualTerm.start, to: end === null || firstEnd < end ? firstEnd : end };
       }
       if (end === null) {
         spans.push({ personId, ...span, acting: false, endReason: null });
