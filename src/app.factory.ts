@@ -21,7 +21,12 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
     AppModule.forRoot(config, extraModules),
     // Request ids are causation ids in event metadata: unique across restarts, not Fastify's per-boot counter.
     // Routing errors (bad percent-encoding, an over-long path parameter) are problem+json like every other error.
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, maxParamLength: MAX_PATH_PARAM_LENGTH, genReqId: () => uuidv7(), frameworkErrors: sendFrameworkError }),
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+      genReqId: () => uuidv7(),
+      frameworkErrors: sendFrameworkError,
+    }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
