@@ -8,7 +8,8 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiKeyRegistry } from './shared/auth/api-keys.js';
 import { registerAdminRateLimit } from './shared/auth/rate-limit.js';
-import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
+import { ProblemDetailsFilter, sendFrameworkError } from './shared/http/problem-details.filter.js';
+import { MAX_PATH_PARAM_LENGTH } from './shared/http/problem-details.js';
 import { createValidationPipe } from './shared/http/validation.js';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
@@ -19,7 +20,13 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, extraModules),
     // Request ids are causation ids in event metadata: unique across restarts, not Fastify's per-boot counter.
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => uuidv7() }),
+    // Routing errors (bad percent-encoding, an over-long path parameter) are problem+json like every other error.
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+      genReqId: () => uuidv7(),
+      frameworkErrors: sendFrameworkError,
+    }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

@@ -81,14 +81,22 @@ export class AppConfig {
 
 export class ConfigValidationError extends Error {}
 
+/**
+ * Whether a variable is given at all. An empty value is unset; so is an API_KEYS that lists no entry (whitespace,
+ * only commas): taken as set, it would start a production API that no key can use, or silently drop the
+ * development keys elsewhere.
+ */
+const isSet = (name: string, value: string | undefined): boolean =>
+  value !== undefined && value !== '' && (name !== 'API_KEYS' || value.split(',').some((entry) => entry.trim() !== ''));
+
 /** Reads and validates the configuration; throws a readable error naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
-  const raw = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const raw = Object.fromEntries(known.filter((k) => isSet(k, env[k])).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false });
   if (errors.length === 0 && config.NODE_ENV === 'production' && !config.API_KEYS) {
-    throw new ConfigValidationError('Invalid configuration:\n  API_KEYS: required when NODE_ENV=production');
+    throw new ConfigValidationError('Invalid configuration:\n  API_KEYS: required when NODE_ENV=production (at least one owner:role:sha256 entry)');
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);

@@ -102,7 +102,11 @@ describe('API keys and roles', () => {
     }
     expect(statuses).toContain(429);
     // The budget is the key's across the whole admin API, not per route.
-    expect((await call(app, 'GET', `/admin/audit/correlations/${freshId('corr')}`, AUDITOR_KEY)).status).toBe(429);
+    const limited = await call(app, 'GET', `/admin/audit/correlations/${freshId('corr')}`, AUDITOR_KEY);
+    expect(limited.status).toBe(429);
+    expect(limited.type).toMatch(/^application\/problem\+json/);
+    expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests', code: 'REQUEST.RATE_LIMITED', type: 'urn:dateline:problem:request.rate-limited' });
+    expect(limited.body.detail).toMatch(new RegExp(`At most ${RATE_LIMIT} admin requests per minute for this key; retry in`));
     // Another key still has its own budget.
     expect((await call(app, 'POST', '/admin/factions', EDITOR_KEY, { factionId: freshId('after'), name: 'x' })).status).not.toBe(429);
     for (let i = 0; i < RATE_LIMIT + 5; i++) {
@@ -115,6 +119,14 @@ describe('API key configuration', () => {
   it('refuses to start in production without API_KEYS', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigValidationError);
     expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS: `ops:editor:${hashApiKey('k')}` })).not.toThrow();
+  });
+
+  it('refuses to start in production with an API_KEYS that lists no key (whitespace, only commas)', () => {
+    for (const API_KEYS of ['   ', ',', ' , ,, ', '\t,\n']) {
+      expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS })).toThrow(/API_KEYS: required when NODE_ENV=production/);
+    }
+    // Outside production such a value is unset, as an empty one is: the development keys apply.
+    expect(loadConfig({ NODE_ENV: 'development', API_KEYS: ' , ' }).API_KEYS).toBeUndefined();
   });
 
   it('rejects malformed entries with a message naming the owner', () => {

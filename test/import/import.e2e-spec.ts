@@ -7,6 +7,7 @@ import { lineKey } from '../../src/import/ndjson.js';
 import { seedFilePath, seedIfEmpty } from '../../src/import/seed.js';
 import { EVENT_STORE_CLIENT } from '../../src/infrastructure/event-store/event-store.module.js';
 import { StreamNames } from '../../src/shared/domain/stream-names.js';
+import { MAX_NESTING_DEPTH } from '../../src/shared/http/validation.js';
 import { type ImportContext, startImportContext } from './import-context.js';
 
 const SOURCE = { outlet: 'Import spec' };
@@ -188,6 +189,30 @@ describe('NDJSON import (ImportService in the app as the CLI boots it, on the em
     // Rejected lines appended nothing.
     await expect(readStream(client, StreamNames.place('nowhere-b'))).rejects.toBeInstanceOf(StreamNotFoundError);
     expect(await userEventCount(client)).toBe(3);
+  });
+
+  it('rejects lines nested past the limit or with inherited-name fields, naming the field, like the API', async () => {
+    const seizure = (extra: string) => `{"type":"SeizeCity","placeId":"hama-n","factionId":"rebels-n","occurred":{"date":"2024-12-01","precision":"day"},"sources":[{"outlet":"Import spec"}]${extra}}`;
+    const file = writeFile('nested.ndjson', [
+      /* 1 */ '{"type":"RegisterFaction","factionId":"rebels-n","name":"Rebels N"}',
+      /* 2 */ seizure(`,"extra":${'{"x":'.repeat(2500)}1${'}'.repeat(2500)}`),
+      /* 3 */ seizure(`,"aliases":${'['.repeat(200_000)}${']'.repeat(200_000)}`),
+      /* 4 */ '{"type":"RegisterFaction","factionId":"rebels-m","name":"Rebels M","constructor":"x","aliases":["a"]}',
+    ]);
+
+    const summary = await importer.importFile(file);
+
+    expect(summary).toMatchObject({ total: 4, imported: 1 });
+    const rejected = new Map(summary.rejected.map((r) => [r.line, r]));
+    expect([...rejected.keys()]).toEqual([2, 3, 4]);
+    const fields = (line: number) => (rejected.get(line)?.error.errors ?? []).map((e) => e.field);
+    const deep = (prefix: string, segment: string) => prefix + segment.repeat(MAX_NESTING_DEPTH - 1);
+    expect(rejected.get(2)).toMatchObject({ type: 'SeizeCity', error: { status: 400, code: 'VALIDATION.FAILED' } });
+    expect(fields(2)).toEqual([deep('extra', '.x')]);
+    expect(fields(3)).toEqual([deep('aliases', '[0]')]);
+    expect(rejected.get(4)).toMatchObject({ type: 'RegisterFaction', error: { status: 400, code: 'VALIDATION.FAILED' } });
+    expect(fields(4)).toEqual(['constructor']);
+    expect(await userEventCount(client)).toBe(1);
   });
 
   it('ignores blank and comment lines entirely', async () => {

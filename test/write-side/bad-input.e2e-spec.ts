@@ -1,5 +1,7 @@
+import http from 'node:http';
+import { MAX_NESTING_DEPTH } from '../../src/shared/http/validation.js';
 import type { TestApp } from '../support/test-app.js';
-import { type ApiResponse, day, freshId, post, readStream, sources, startApp, world } from './support.js';
+import { type ApiResponse, day, EDITOR_KEY, freshId, post, readStream, sources, startApp, world } from './support.js';
 
 /**
  * Every bad input answers a 4xx application/problem+json naming the field, and appends nothing: each case reads the
@@ -210,4 +212,95 @@ describe('state and concurrency', () => {
 
   it('a faction seizing a place from itself is a 400 naming fromFactionId', () =>
     expectRejected([city()], () => seize({ ...seizure(), fromFactionId: ids.hts }), 400, 'fromFactionId'));
+});
+
+/** POST with headers given as Node sends them: an array value is one header line per item (fetch would join them). */
+function rawPost(path: string, body: unknown, headers: Record<string, string | string[]>): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${app.baseUrl}${path}`, { method: 'POST' }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') responseHeaders.set(name, value);
+        resolve({ status: response.statusCode ?? 0, headers: responseHeaders, body: text ? JSON.parse(text) : undefined });
+      });
+    });
+    request.on('error', reject);
+    for (const [name, value] of Object.entries({ 'content-type': 'application/json', 'x-api-key': EDITOR_KEY, ...headers })) request.setHeader(name, value);
+    request.end(JSON.stringify(body));
+  });
+}
+
+/** The JSON body with `field` set to `{"x": {"x": ... 1}}`, `levels` objects deep (built as text: too deep to stringify). */
+const nested = (body: object, field: string, levels: number, key = 'x'): string =>
+  JSON.stringify({ ...body, [field]: '@' }).replace('"@"', `${`{"${key}":`.repeat(levels)}1${'}'.repeat(levels)}`);
+const tooDeep = (prefix: string, key = 'x') => `${prefix}.${Array.from({ length: MAX_NESTING_DEPTH - 1 }, () => key).join('.')}`;
+
+describe('hardening', () => {
+  it(`an unknown field nested 2,500 objects deep is a 400 naming where it passes ${MAX_NESTING_DEPTH} levels`, async () => {
+    const response = await expectRejected([city()], () => seize(nested(seizure(), 'extra', 2500)), 400, tooDeep('extra'));
+    expect(response.body.code).toBe('VALIDATION.FAILED');
+  });
+
+  it('an array nested 200,000 deep is a 400 naming its path', async () => {
+    const body = JSON.stringify({ ...seizure(), sources: '@' }).replace('"@"', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    await expectRejected([city()], () => seize(body), 400, `sources${'[0]'.repeat(MAX_NESTING_DEPTH - 1)}`);
+  });
+
+  it('a correction whose changes nest 5,000 deep is a 400 naming the path under changes', async () => {
+    const seized = await seize(seizure());
+    const correction = nested({ eventId: seized.body.eventIds[0], reason: 'R', notice: 'N' }, 'changes', 5000, 'a');
+    await expectRejected([city()], () => post(app, '/admin/corrections', correction), 400, tooDeep('changes', 'a'));
+  });
+
+  it('unknown fields named like inherited members (constructor, toString, valueOf) are 400s naming them, top level and nested', async () => {
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      await expectRejected([city()], () => seize({ ...seizure(), [name]: 'x' }), 400, name);
+    }
+    await expectRejected([city()], () => seize({ ...seizure(), sources: [{ outlet: 'AFP', constructor: 'x' }] }), 400, 'sources[0].constructor');
+    await expectRejected([city()], () => seize({ ...seizure(), occurred: { ...day('2024-12-05'), toString: 'x' } }), 400, 'occurred.toString');
+    const seized = await seize(seizure());
+    const correction = { eventId: seized.body.eventIds[0], changes: { summary: 'S', valueOf: 1 }, reason: 'R', notice: 'N' };
+    await expectRejected([city()], () => post(app, '/admin/corrections', correction), 400, 'changes.valueOf');
+  });
+
+  it('a weak If-Match (W/"n") never matches: 400 naming If-Match, nothing appended', async () => {
+    expect((await seize(seizure())).status).toBe(201);
+    const current = (await readStream(app, city())).length - 1;
+    const response = await expectRejected([city()], () => seize({ ...seizure(), occurred: day('2024-12-06') }, { 'if-match': `W/"${current}"` }), 400, 'If-Match');
+    expect(response.body.code).toBe('REQUEST.WEAK_IF_MATCH');
+    expect((await seize({ ...seizure(), occurred: day('2024-12-06') }, { 'if-match': `"${current}"` })).status).toBe(201);
+  });
+
+  it('two Idempotency-Key headers are a 400 naming it', async () => {
+    const response = await expectRejected([city()], () => rawPost(`/admin/places/${ids.place}/seizures`, seizure(), { 'idempotency-key': [freshId('k'), freshId('k')] }), 400, 'Idempotency-Key');
+    expect(response.body.code).toBe('REQUEST.REPEATED_HEADER');
+    // One header still works through the same client.
+    expect((await rawPost(`/admin/places/${ids.place}/seizures`, seizure(), { 'idempotency-key': freshId('k') })).status).toBe(201);
+  });
+
+  it('a path segment over 100 characters is a 414 problem+json', async () => {
+    const response = await expectRejected([], () => post(app, `/admin/places/${'a'.repeat(101)}/seizures`, seizure()), 414);
+    expect(response.body).toMatchObject({ code: 'REQUEST.PATH_SEGMENT_TOO_LONG', title: 'URI Too Long' });
+  });
+
+  it('a path that is not valid percent-encoding is a 400 problem+json', async () => {
+    const response = await expectRejected([city()], () => post(app, '/admin/places/%E0%A4%A/seizures', seizure()), 400);
+    expect(response.body.code).toBe('REQUEST.BAD_URL');
+  });
+
+  it('retracting reference data is a 422 CORRECTIONS.NOT_A_FACT naming eventId, nothing appended', async () => {
+    const [registered] = await readStream(app, city());
+    expect(registered.type).toBe('PlaceRegistered');
+    const response = await expectRejected([city()], () => post(app, '/admin/retractions', { eventId: registered.id, reason: 'R', notice: 'N' }), 422, 'eventId');
+    expect(response.body.code).toBe('CORRECTIONS.NOT_A_FACT');
+  });
+
+  it('a correction that changes nothing is a 400 NO_CHANGES whatever the order of its fields', async () => {
+    const seized = await seize(seizure());
+    const correction = { eventId: seized.body.eventIds[0], changes: { occurred: { precision: 'day', date: '2024-12-05' } }, reason: 'R', notice: 'N' };
+    const response = await expectRejected([city()], () => post(app, '/admin/corrections', correction), 400, 'changes');
+    expect(response.body.code).toBe('CORRECTIONS.NO_CHANGES');
+  });
 });

@@ -1,4 +1,5 @@
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,6 +166,33 @@ describe('idempotency keys', () => {
     expect(requestHashOf({ type: 'Count', data: { times: 1, max: 3 } })).toBe(requestHashOf({ type: 'Count', data: { max: 3, times: 1, note: null } }));
     expect(requestHashOf({ type: 'Count', data: { times: 1 } })).not.toBe(requestHashOf({ type: 'Count', data: { times: 2 } }));
     expect(requestHashOf({ type: 'Count', data: { times: 1 } })).not.toBe(requestHashOf({ type: 'Other', data: { times: 1 } }));
+  });
+
+  it('keeps nulls below the body\'s own fields: they can mean something an absent field does not', () => {
+    const correct = (changes: object) => ({ type: 'CorrectFact', data: { eventId: 'e1', changes, reason: 'r', notice: 'n' } });
+    expect(requestHashOf(correct({ fromFactionId: null }))).not.toBe(requestHashOf(correct({ confidence: null })));
+    expect(requestHashOf(correct({ summary: null }))).not.toBe(requestHashOf(correct({})));
+    expect(requestHashOf(correct({ summary: null }))).toBe(requestHashOf({ type: 'CorrectFact', data: { notice: 'n', changes: { summary: null }, eventId: 'e1', reason: 'r', extra: null } }));
+  });
+
+  it('compares a retry of an event recorded before hash version 2 the old way (nulls dropped at every level)', async () => {
+    const stream = `counter-${freshId('c')}`;
+    const command = { type: 'Count', data: { times: 1, note: { by: null } } } as unknown as Count;
+    // What an earlier version recorded: the hash of {"data":{"note":{},"times":1},"type":"Count"}, no version.
+    const legacyHash = createHash('sha256').update(JSON.stringify({ data: { note: {}, times: 1 }, type: 'Count' })).digest('hex');
+    const id = idempotentEventId(stream, 'old-key', 0);
+    await client.appendToStream(stream, jsonEvent({ id, type: 'Counted', data: { n: 0 }, metadata: { actor: 'spec', idempotencyKey: 'old-key', requestHash: legacyHash } }));
+    const retry = await handleCommand(client, stream, counter, command, { context: context({ idempotencyKey: 'old-key' }), clock });
+    expect(retry.eventIds).toEqual([id]);
+    const other = await handleCommand(client, stream, counter, count(2), { context: context({ idempotencyKey: 'old-key' }), clock }).catch((e: unknown) => e);
+    expect(other).toMatchObject({ code: 'REQUEST.IDEMPOTENCY_KEY_REUSED' });
+    expect(await eventsOf(stream)).toHaveLength(1);
+    // New events carry the version, and are compared with nested nulls kept.
+    const fresh = `counter-${freshId('c')}`;
+    await handleCommand(client, fresh, counter, command, { context: context({ idempotencyKey: 'new-key' }), clock });
+    expect((await eventsOf(fresh))[0].metadata).toMatchObject({ requestHash: requestHashOf(command), requestHashVersion: 2 });
+    const withoutNull = { type: 'Count', data: { times: 1, note: {} } } as unknown as Count;
+    await expect(handleCommand(client, fresh, counter, withoutNull, { context: context({ idempotencyKey: 'new-key' }), clock })).rejects.toMatchObject({ code: 'REQUEST.IDEMPOTENCY_KEY_REUSED' });
   });
 
   it('the same Idempotency-Key on another stream gets other event ids', () => {

@@ -74,6 +74,64 @@ describe('Idempotency-Key', () => {
   });
 });
 
+describe('Idempotency-Key: bodies that mean different things, and one key for two streams at once', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  it('corrections removing different fields (changes: {x: null}) under one key are two requests: the second is a 422', async () => {
+    const world = ids();
+    await setUp(app, world);
+    const seized = await seize(app, world.place, world.faction, freshId('key'), { fromFactionId: world.other, confidence: 'reported' });
+    expect(seized.status).toBe(201);
+    const key = freshId('key');
+    const correct = (changes: object) => post(app, '/admin/corrections', { eventId: seized.body.eventIds[0], changes, reason: 'R', notice: 'N' }, { 'idempotency-key': key });
+    const first = await correct({ fromFactionId: null });
+    expect(first.status).toBe(201);
+    expect((await correct({ fromFactionId: null })).body).toEqual(first.body);
+    const before = await readStream(app, `city-${world.place}`);
+    const second = await correct({ confidence: null });
+    expect(second.status).toBe(422);
+    expect(second.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(second.body).toMatchObject({ code: 'REQUEST.IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'Idempotency-Key', message: expect.any(String) }] });
+    expect(await readStream(app, `city-${world.place}`)).toEqual(before);
+  });
+
+  it('one key sent for two places at once (or back to back) appends once: the other request is a 422', async () => {
+    const world = ids();
+    await setUp(app, world);
+    const otherPlace = freshId('aleppo');
+    expect((await post(app, '/admin/places', { placeId: otherPlace, name: 'Aleppo', country: 'Syria' })).status).toBe(201);
+    const key = freshId('key');
+    const answers = await Promise.all([seize(app, world.place, world.faction, key), seize(app, otherPlace, world.faction, key)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 422]);
+    const refused = answers.find((answer) => answer.status === 422)!;
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'REQUEST.IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'Idempotency-Key', message: expect.any(String) }] });
+    const appended = (await readStream(app, `city-${world.place}`)).length + (await readStream(app, `city-${otherPlace}`)).length;
+    expect(appended).toBe(2 + 1);
+
+    const next = freshId('key');
+    expect((await seize(app, world.place, world.faction, next)).status).toBe(201);
+    expect((await seize(app, otherPlace, world.faction, next)).status).toBe(422);
+  });
+
+  it('a key whose first request was refused (nothing appended) is free for another stream', async () => {
+    const world = ids();
+    await setUp(app, world);
+    const otherPlace = freshId('aleppo');
+    expect((await post(app, '/admin/places', { placeId: otherPlace, name: 'Aleppo', country: 'Syria' })).status).toBe(201);
+    const key = freshId('key');
+    // Refused while deciding (a stale If-Match), after the key was claimed for this place.
+    const stale = await post(app, `/admin/places/${world.place}/seizures`, { factionId: world.faction, occurred: day('2024-12-05'), sources }, { 'idempotency-key': key, 'if-match': '"7"' });
+    expect(stale.status).toBe(412);
+    expect((await seize(app, otherPlace, world.faction, key)).status).toBe(201);
+    expect(await readStream(app, `city-${world.place}`)).toHaveLength(1);
+  });
+});
+
 describe('Idempotency-Key after a restart on the same store', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-idempotency-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { SeizeCityRequestDto } from '../../src/contexts/territory/http/dto/seize-city.request.dto.js';
 import { RegisterPlaceRequestDto } from '../../src/contexts/territory/http/dto/register-place.request.dto.js';
 import { AssumeOfficeRequestDto } from '../../src/contexts/leadership/http/dto/assume-office.request.dto.js';
-import { validateDto } from '../../src/shared/http/validation.js';
+import { CorrectFactRequestDto } from '../../src/contexts/audit/http/dto/correct-fact.request.dto.js';
+import { MAX_NESTING_DEPTH, validateDto } from '../../src/shared/http/validation.js';
 
 const seizure = () => ({
   placeId: 'hama',
@@ -80,5 +81,43 @@ describe('validateDto', () => {
       { field: 'x', message: 'unknown field (not part of this command)' },
       { field: 'occurred.date', message: '2024-02-30 does not exist in the calendar' },
     ]);
+  });
+
+  it('names unknown fields named like members every object inherits, top level and nested', () => {
+    const body = JSON.parse(`{"placeId":"hama","factionId":"hts","occurred":{"date":"2024-12-05","precision":"day","valueOf":1},
+      "sources":[{"outlet":"R","constructor":"x"}],"toString":"x","hasOwnProperty":{"a":1},"__proto__":{"b":1}}`);
+    expect(fieldsOf(body).sort()).toEqual(['__proto__', 'hasOwnProperty', 'occurred.valueOf', 'sources[0].constructor', 'toString']);
+    expect(validateDto(SeizeCityRequestDto, { ...seizure(), constructor: 'x' })).toEqual({
+      ok: false,
+      errors: [{ field: 'constructor', message: 'unknown field (not part of this command)' }],
+    });
+    // Reported with the body's other errors.
+    expect(fieldsOf({ ...seizure(), factionId: 42, toString: 'x' })).toEqual(['factionId', 'toString']);
+  });
+
+  /** `{"x": {"x": ... }}` with `levels` objects in all (the outermost included), ending in `leaf`. */
+  const nest = (levels: number, leaf: unknown, key = 'x'): unknown => {
+    let value: unknown = leaf;
+    for (let i = 0; i < levels; i++) value = key === '[]' ? [value] : { [key]: value };
+    return value;
+  };
+  const path = (count: number, key = 'x') => Array.from({ length: count }, () => key).join('.');
+
+  it(`refuses objects and arrays nested more than ${MAX_NESTING_DEPTH} levels deep, naming the first field too deep`, () => {
+    const deep = validateDto(SeizeCityRequestDto, { ...seizure(), extra: nest(2500, 1) });
+    expect(deep).toEqual({
+      ok: false,
+      errors: [{ field: `extra.${path(MAX_NESTING_DEPTH - 1)}`, message: `nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep` }],
+    });
+    const arrays = validateDto(SeizeCityRequestDto, { ...seizure(), sources: nest(200_000, [], '[]') });
+    expect(arrays.ok ? [] : arrays.errors.map((e) => e.field)).toEqual([`sources${'[0]'.repeat(MAX_NESTING_DEPTH - 1)}`]);
+    const changes = validateDto(CorrectFactRequestDto, { eventId: '0b0e5a52-6c43-4c57-9d0a-6a1f3c1d7e21', changes: nest(5000, null, 'a'), reason: 'r', notice: 'n' });
+    expect(changes.ok ? [] : changes.errors.map((e) => e.field)).toEqual([`changes.${path(MAX_NESTING_DEPTH - 1, 'a')}`]);
+  });
+
+  it(`accepts nesting up to ${MAX_NESTING_DEPTH} levels (and reports what is wrong there as usual)`, () => {
+    // The body is level 1: `extra` holds MAX_NESTING_DEPTH - 1 more levels.
+    expect(fieldsOf({ ...seizure(), extra: nest(MAX_NESTING_DEPTH - 1, 1) })).toEqual(['extra']);
+    expect(fieldsOf({ ...seizure(), extra: nest(MAX_NESTING_DEPTH, 1) })).toEqual([`extra.${path(MAX_NESTING_DEPTH - 1)}`]);
   });
 });

@@ -74,34 +74,62 @@ export const idempotencyKeyReused = (firstStreamName: string): DomainError => {
   });
 };
 
-/** Sorted keys, no undefined/null (JSON clients send null for "absent"), no functions: the same body, the same text. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+/**
+ * Sorted keys, no undefined or functions: the same body, the same text. A null field counts as absent only where
+ * `nullIsAbsent(level)` says so (fields of `{ type, data }` are level 1, the body's own fields level 2). Below that a null can mean something an
+ * absent field does not (a correction's `changes: { "summary": null }` removes the summary), so it stays.
+ */
+function canonical(value: unknown, nullIsAbsent: (level: number) => boolean, level = 0): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonical(item, nullIsAbsent, level + 1));
   if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
   return Object.fromEntries(
-    Object.keys(value)
+    Object.keys(record)
       .sort()
       .filter((key) => {
-        const v = (value as Record<string, unknown>)[key];
-        return v !== undefined && v !== null && typeof v !== 'function';
+        const v = record[key];
+        return v !== undefined && typeof v !== 'function' && (v !== null || !nullIsAbsent(level + 1));
       })
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+      .map((key) => [key, canonical(record[key], nullIsAbsent, level + 1)]),
   );
 }
 
+/**
+ * The requestHash written with new events (metadata `requestHashVersion`). 2: nulls are absent only among the
+ * body's own fields (JSON clients send null for an optional field they leave out; every command treats both alike).
+ * Events without a version were hashed with nulls dropped at every level, which made `changes: {"summary": null}`
+ * and `changes: {"confidence": null}` one request; their retries are still compared that way.
+ */
+export const REQUEST_HASH_VERSION = 2;
+
+const hashOf = (command: { type: string; data?: unknown }, nullIsAbsent: (level: number) => boolean): string =>
+  createHash('sha256').update(JSON.stringify(canonical({ type: command.type, data: command.data }, nullIsAbsent))).digest('hex');
+
 /** SHA-256 of the canonical command (type and data): tells a retry from another command reusing its key. */
-export const requestHashOf = (command: { type: string; data?: unknown }): string =>
-  createHash('sha256').update(JSON.stringify(canonical({ type: command.type, data: command.data }))).digest('hex');
+export const requestHashOf = (command: { type: string; data?: unknown }): string => hashOf(command, (level) => level <= 2);
+
+/** The hash of events recorded before REQUEST_HASH_VERSION 2 (nulls dropped at every level). */
+const legacyRequestHashOf = (command: { type: string; data?: unknown }): string => hashOf(command, () => true);
 
 /**
  * The events an earlier attempt with this key appended, when there was one. The same key with another body is not
  * a retry: 422 naming the header, nothing appended.
  */
-function previousResult(streamName: string, events: readonly StoredEvent[], key: string, requestHash: string): CommandResult | undefined {
+function previousResult(
+  streamName: string,
+  events: readonly StoredEvent[],
+  key: string,
+  command: { type: string; data?: unknown },
+  requestHash: string,
+): CommandResult | undefined {
   const start = events.findIndex((event) => event.id === idempotentEventId(streamName, key, 0));
   if (start < 0) return undefined;
-  const firstHash = events[start].metadata?.requestHash;
-  if (typeof firstHash === 'string' && firstHash !== requestHash) throw idempotencyKeyReused(streamName);
+  const metadata = events[start].metadata;
+  const firstHash = metadata?.requestHash;
+  if (typeof firstHash === 'string') {
+    const hash = metadata?.requestHashVersion === REQUEST_HASH_VERSION ? requestHash : legacyRequestHashOf(command);
+    if (firstHash !== hash) throw idempotencyKeyReused(streamName);
+  }
   let end = start + 1;
   while (end < events.length && events[end].id === idempotentEventId(streamName, key, end - start)) end++;
   return resultOf(streamName, events.slice(start, end));
@@ -138,7 +166,7 @@ export async function handleCommand<Command extends { type: string }, Event exte
       cache?.set(streamName, snapshot);
     }
     const { events, revision } = snapshot;
-    const previous = idempotencyKey === undefined ? undefined : previousResult(streamName, events, idempotencyKey, requestHash as string);
+    const previous = idempotencyKey === undefined ? undefined : previousResult(streamName, events, idempotencyKey, command as { type: string; data?: unknown }, requestHash as string);
     if (previous) return previous;
     if (expectedRevision !== undefined && expectedRevision !== revision) {
       throw concurrencyError(streamName, expectedRevision, revision);
@@ -161,7 +189,7 @@ export async function handleCommand<Command extends { type: string }, Event exte
         causationId: context.causationId,
         recordedAt: clock.now().toISOString(),
         commandType: command.type,
-        ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash } : {}),
+        ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash, requestHashVersion: REQUEST_HASH_VERSION } : {}),
       };
       // Without a key, ids are time-ordered (v7): the read models' event-id indexes then grow at their right edge
       // instead of touching a random B-tree page per event, which is most of what a read-store commit writes.

@@ -28,13 +28,11 @@ export async function registerAdminRateLimit(app: NestFastifyApplication, regist
       const owner = principalOf(registry, request)?.owner;
       return owner ? `key:${owner}` : `ip:${request.ip}`;
     },
-    errorResponseBuilder: (request, context) => ({
-      statusCode: 429,
-      type: 'about:blank',
-      title: 'Too Many Requests',
-      status: 429,
-      detail: `At most ${context.max} admin requests per minute for this key; retry in ${context.after}`,
-      instance: request.url,
+    // Thrown from the plugin's hook and rendered by the ProblemDetailsFilter like any 4xx error carrying a code.
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      code: 'REQUEST.RATE_LIMITED',
+      message: `At most ${context.max} admin requests per minute for this key; retry in ${context.after}`,
     }),
   });
 }

@@ -57,6 +57,14 @@ describe('corrections decider', () => {
       spec.given([seized]).when(correct({ factionId: 'hts' })).thenThrows('CORRECTIONS.NO_CHANGES');
     });
 
+    it('refuses changes equal to the current values with their fields in another order', () => {
+      spec.given([seized]).when(correct({ occurred: { precision: 'day', date: '2024-12-05' } })).thenThrows('CORRECTIONS.NO_CHANGES');
+      spec.given([seized]).when(correct({ sources: [{ outlet: 'Reuters' }], occurred: { precision: 'day', date: '2024-12-05' } })).thenThrows('CORRECTIONS.NO_CHANGES');
+      // The order of a list is part of its value.
+      const twoSources = { ...seized, data: { ...seized.data, sources: [{ outlet: 'A' }, { outlet: 'B' }] } };
+      spec.given([twoSources]).when(correct({ sources: [{ outlet: 'B' }, { outlet: 'A' }] })).then([decided({ sources: [{ outlet: 'B' }, { outlet: 'A' }] })]);
+    });
+
     it('refuses to correct a retracted fact', () =>
       spec.given([seized, retracted()]).when(correct({ factionId: 'sna' })).thenThrows('CORRECTIONS.FACT_RETRACTED', (e) => expect(e.kind).toBe('illegal-state')));
 

@@ -93,7 +93,24 @@ function targetOf(state: CorrectionsState, eventId: string, verb: 'correct' | 'r
   throw notFound('CORRECTIONS.UNKNOWN_EVENT', `no fact was recorded with event id ${eventId}`, 'eventId');
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * JSON values equal as data: objects by their fields in any order (a client's key order is not a change), arrays
+ * item by item. Bodies are depth-limited by validation before they get here.
+ */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => same(item, b[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && same(left[key], right[key]))
+  );
+}
 
 function decideCorrection(command: CorrectFact, state: CorrectionsState): FactCorrected {
   const { eventId, changes, reason, notice } = command.data;

@@ -14,4 +14,6 @@ export interface EventMetadata {
   idempotencyKey?: string;
   /** With an Idempotency-Key: SHA-256 of the canonical command, so the key reused for another body is refused (422). */
   requestHash?: string;
+  /** How requestHash was computed (handle-command's REQUEST_HASH_VERSION); absent on events recorded before 2. */
+  requestHashVersion?: number;
 }

@@ -28,3 +28,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send({ ...problem, ...instance });
   }
 }
+
+/**
+ * Fastify's `frameworkErrors`: errors of routing itself (a path that is not valid percent-encoding, a path parameter
+ * over MAX_PATH_PARAM_LENGTH) are raised before any route, so Nest's filters never see them; answer them as
+ * problem+json with the status Fastify gives them.
+ */
+export function sendFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { problem, internal } = toProblem(error);
+  if (internal) request.log.error({ err: error }, 'routing error');
+  reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send({ ...problem, instance: request.url.split('?')[0] });
+}

@@ -33,6 +33,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -45,6 +46,9 @@ const title = (status: number) => TITLES[status] ?? (status >= 500 ? 'Server Err
 /** `TERRITORY.UNKNOWN_FACTION` → `urn:dateline:problem:territory.unknown-faction`. */
 const typeOf = (code: string) => `urn:dateline:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 
+/** Fastify's default `maxParamLength`: a longer path parameter is refused (414) before routing. */
+export const MAX_PATH_PARAM_LENGTH = 100;
+
 /** Fastify's own errors (raised before any Nest handler runs): body parsing, limits, content types. */
 const FASTIFY_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST.BODY_TOO_LARGE', detail: 'the request body exceeds the 1 MB limit' },
@@ -53,7 +57,13 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; detail: str
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST.EMPTY_BODY', detail: 'the body is empty: send a JSON object' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'the body is not valid JSON' },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'REQUEST.INVALID_CONTENT_TYPE', detail: 'the Content-Type header is invalid' },
+  // Routing errors, raised before any route matches (app.factory's frameworkErrors sends them through toProblem).
+  FST_ERR_BAD_URL: { status: 400, code: 'REQUEST.BAD_URL', detail: 'the URL path is not valid percent-encoding' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'REQUEST.PATH_SEGMENT_TOO_LONG', detail: `a path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters` },
 };
+
+/** Our own codes (`AREA.WHAT`), also carried by errors raised outside Nest (the rate limit's 429). */
+const OWN_CODE = /^[A-Z][A-Z_]*\.[A-Z][A-Z_]*$/;
 
 interface FastifyLikeError {
   code?: string;
@@ -117,7 +127,12 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; intern
     return { internal: false, problem: { type: typeOf(code), title: title(413), status: 413, detail: 'the events this command produces exceed the event store\'s append size limit', code } };
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return { internal: false, problem: { type: 'about:blank', title: title(error.statusCode), status: error.statusCode, detail: String(error.message ?? title(error.statusCode)) } };
+    const status = error.statusCode;
+    const detail = String(error.message ?? title(status));
+    if (error.code && OWN_CODE.test(error.code)) {
+      return { internal: false, problem: { type: typeOf(error.code), title: title(status), status, detail, code: error.code } };
+    }
+    return { internal: false, problem: { type: 'about:blank', title: title(status), status, detail } };
   }
   return {
     internal: true,

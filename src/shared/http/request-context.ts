@@ -7,20 +7,43 @@ import { validationError } from '../domain/domain-error.js';
 const MAX_HEADER_LENGTH = 200;
 const PRINTABLE = /^[\x21-\x7e][\x20-\x7e]*$/;
 
+/** Headers that name one thing: Node joins repeated ones into `a, b`, which would pass for one value. */
+const SINGLE_HEADERS = new Set(['idempotency-key', 'if-match']);
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text === '') return undefined;
+  if (SINGLE_HEADERS.has(name) && timesGiven(request, name) > 1) {
+    throw validationError('REQUEST.REPEATED_HEADER', headerName(name), `${headerName(name)} must be given once`);
+  }
   if (text.length > MAX_HEADER_LENGTH || !PRINTABLE.test(text)) {
     throw validationError('REQUEST.INVALID_HEADER', name, `${name} must be 1 to ${MAX_HEADER_LENGTH} printable ASCII characters`);
   }
   return text;
 }
 
-/** `If-Match: 3`, `"3"` or `W/"3"` → 3n. Anything else is a 400 naming the header. */
+/** How many times the raw request carries this header (any case). Only asked when it is present. */
+function timesGiven(request: FastifyRequest, name: string): number {
+  const raw = request.raw?.rawHeaders ?? [];
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) count++;
+  return count;
+}
+
+/** The name as errors spell it (`Idempotency-Key`, `If-Match`), as api.md and the If-Match errors do. */
+const headerName = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+
+/**
+ * `If-Match: 3` or `"3"` → 3n. Anything else is a 400 naming the header, a weak tag (`W/"3"`) included: If-Match
+ * compares strongly (RFC 9110 13.1.1), so a weak tag never matches, and Dateline's ETags are always strong.
+ */
 export function parseIfMatch(value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
-  const match = /^(?:W\/)?"?(\d{1,20})"?$/.exec(value.trim());
+  if (/^W\//i.test(value.trim())) {
+    throw validationError('REQUEST.WEAK_IF_MATCH', 'If-Match', 'If-Match takes the strong ETag of the stream revision, such as "3": a weak tag (W/"3") never matches');
+  }
+  const match = /^"?(\d{1,20})"?$/.exec(value.trim());
   if (!match) throw validationError('REQUEST.INVALID_IF_MATCH', 'If-Match', 'If-Match must be a stream revision such as "3" (the ETag of the last answer)');
   return BigInt(match[1]);
 }

@@ -23,11 +23,66 @@ export function validateDto<T extends object>(dto: new () => T, plain: unknown):
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { ok: false, errors: [{ field: '(body)', message: 'the body must be a JSON object' }] };
   }
+  const shape: FieldError[] = [];
+  if (!scanShape(plain, 1, [], shape)) return { ok: false, errors: shape };
   const value = plainToInstance(dto, plain, { enableImplicitConversion: false, exposeDefaultValues: false });
-  if (passesPlan(value)) return { ok: true, value };
-  const errors = flatten(validateSync(value, VALIDATOR_OPTIONS));
+  if (shape.length === 0 && passesPlan(value)) return { ok: true, value };
+  const errors = [...flatten(validateSync(value, VALIDATOR_OPTIONS)), ...shape];
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
+
+/**
+ * How deep objects and arrays may nest in a command body (the body itself is level 1). The deepest valid body, a
+ * correction's `changes.sources[0]`, is level 4; class-transformer recurses once per level and overflows the stack
+ * (a 500) a few thousand levels down, so deeper bodies are refused before it runs (README "Errors").
+ */
+export const MAX_NESTING_DEPTH = 16;
+
+/**
+ * Keys every object inherits (`constructor`, `toString`, `__proto__`…). class-transformer skips them, so neither
+ * passesPlan nor class-validator would ever see such a field: it would be accepted and silently dropped. No DTO
+ * declares one, so each is an unknown field.
+ */
+const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+const UNKNOWN_FIELD = 'unknown field (not part of this command)';
+
+/**
+ * What class-transformer cannot be trusted with, found in one walk of the plain body before it runs: inherited
+ * names (pushed to `errors`, the walk goes on) and nesting beyond MAX_NESTING_DEPTH (pushed, and false: the body
+ * must not reach class-transformer). The path is only built for an error, so a valid body costs one visit per
+ * object and array (well under a microsecond for a seizure).
+ */
+function scanShape(value: unknown, depth: number, path: Array<string | number>, errors: FieldError[]): boolean {
+  if (depth > MAX_NESTING_DEPTH) {
+    errors.splice(0, errors.length, { field: pathText(path), message: `nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep` });
+    return false;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'object' || item === null) continue;
+      path.push(i);
+      const ok = scanShape(item, depth + 1, path, errors);
+      path.pop();
+      if (!ok) return false;
+    }
+    return true;
+  }
+  for (const key of Object.keys(value as object)) {
+    path.push(key);
+    if (INHERITED_NAMES.has(key)) errors.push({ field: pathText(path), message: UNKNOWN_FIELD });
+    const item = (value as Record<string, unknown>)[key];
+    const ok = typeof item !== 'object' || item === null || scanShape(item, depth + 1, path, errors);
+    path.pop();
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** `['sources', 0, 'outlet']` → `sources[0].outlet`, as flatten names class-validator's errors. */
+const pathText = (path: ReadonlyArray<string | number>): string =>
+  path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), '');
 
 /** Like validateDto, but throws the DomainError (VALIDATION.FAILED, 400) both the API and the import report. */
 export function assertValidDto<T extends object>(dto: new () => T, plain: unknown): T {
@@ -166,7 +221,7 @@ const isIndexed = (error: ValidationError) => (error.children ?? []).every((chil
 /** class-validator words messages after the bare property ("name must be a string"); name the full path instead. */
 function rewrite(message: string, path: string): string {
   const match = /^property (\S+) should not exist$/.exec(message);
-  if (match) return 'unknown field (not part of this command)';
+  if (match) return UNKNOWN_FIELD;
   if (message.endsWith(' should not be null or undefined')) return 'is required';
   const property = path.replace(/^.*[.\]]/, '').replace(/\[\d+\]$/, '');
   if (message.startsWith(`${property} `)) return message.slice(property.length + 1);
