@@ -116,6 +116,13 @@ describe('office decider', () => {
         expect(e.extra.conflictingTerm).toMatchObject({ personId: 'hafez', start: { date: '1999-12-01', precision: 'day' }, end: { date: '2005-01-01', precision: 'day' } }));
     });
 
+    it('counts an acting term a full holder ended as over: the interim may act again, and its departure may still be reported', () => {
+      const history = [established, assumed('interim', '2000-06-10', true), assumed('bashar-al-assad', '2000-07-17'), left('bashar-al-assad', '2024-12-08')];
+      spec.given(history).when(assume('interim', '2024-12-08', true)).then([assumed('interim', '2024-12-08', true)]);
+      spec.given(history).when(leave('interim', '2000-07-17')).then([left('interim', '2000-07-17')]);
+      spec.given([established, assumed('interim', '2000-06-10', true)]).when(assume('interim', '2000-06-10', true)).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE');
+    });
+
     it('lets an acting term run inside a full term; the full holder can still leave after it', () =>
       spec
         .given([established, assumed('pb', '2010-03-01'), assumed('px', '2012-01-01', true), left('px', '2012-03-01')])

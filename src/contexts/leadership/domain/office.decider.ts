@@ -6,7 +6,7 @@ import type { Occurred } from '../../../shared/domain/facts.js';
 import { isValidOccurred, occurredEnd, occurredStart } from '../../../shared/domain/occurred.js';
 import type { AssumeOffice, EstablishOffice, LeaveOffice, OfficeCommand } from './leadership.commands.js';
 import type { OfficeEvent } from './leadership.events.js';
-import { compatibleDates, correctTermFact, describeTerm, type FoldedTerm, foldTerms, type OfficeTerms, type Term, type TermFact } from './terms.js';
+import { claimedEnd, compatibleDates, correctTermFact, describeTerm, type FoldedTerm, foldTerms, type OfficeTerms, type Term, type TermFact } from './terms.js';
 
 /**
  * The `office-<officeId>` stream: its establishment, then every term start (OfficeAssumed) and end (OfficeLeft),
@@ -35,6 +35,13 @@ export const officeTerms = (state: OfficeState): OfficeTerms => foldTerms(standi
 /** The terms of a person no departure has ended yet (at most one, unless the stream holds older overlaps). */
 const openTermsOf = (terms: readonly FoldedTerm[], personId: string) => terms.filter((term) => term.personId === personId && term.departure === null);
 
+/**
+ * The terms a person still holds: open ones, except an acting term a later holder ended (the read model shows it
+ * ended; a departure may still be reported for it). A full term someone else's start cut short is still held: the
+ * office's rules say it must be ended by a departure.
+ */
+const heldBy = (terms: readonly FoldedTerm[], personId: string) => openTermsOf(terms, personId).filter((term) => term.end === null || !term.acting);
+
 const startDay = (occurred: Occurred) => (isValidOccurred(occurred) ? occurredStart(occurred) : '');
 
 /** The reported start a departure is checked against: the latest, so no report of the start falls after the end. */
@@ -43,9 +50,6 @@ const latestStart = (term: Term): Occurred | null => term.startReports.at(-1)?.o
 /** A departure on `end` ends the term before it starts: its last possible day is before the first possible day of the start. */
 const endsBeforeStart = (start: Occurred | null, end: Occurred) =>
   start !== null && isValidOccurred(end) && isValidOccurred(start) && occurredEnd(end) < occurredStart(start);
-
-/** Where a term claims to end: its departure; none = it claims the office for good. */
-const claimedEnd = (term: FoldedTerm): string | null => (term.departure ? occurredStart(term.departure) : null);
 
 const termOverlap = (officeId: string, term: FoldedTerm, message: string): DomainError =>
   new DomainError('LEADERSHIP.TERM_OVERLAPS', message, 'illegal-state', [{ field: 'occurred', message }], {
@@ -98,7 +102,7 @@ function assume(command: AssumeOffice, state: OfficeState): OfficeEvent[] {
   // A compatible repeat of an ended term merges into it; of an open term it is refused. A report that disagrees
   // with every recorded start is kept: the term is marked disputed.
   const repeatsEnded = reported.length > 0 && !disputes && joined?.departure !== null;
-  if (!disputes && !repeatsEnded && openTermsOf(terms, personId).length > 0) {
+  if (!disputes && !repeatsEnded && heldBy(terms, personId).length > 0) {
     throw illegalState('LEADERSHIP.ALREADY_HOLDING_OFFICE', `${personId} already holds ${officeId} (a term is open)`, 'personId');
   }
   assertFact(command.data, 'LEADERSHIP');

@@ -108,7 +108,7 @@ export const describeTerm = (term: Pick<Term, 'personId' | 'start'> & { departur
   `${term.personId}'s term from ${term.start ?? 'an unknown date'}${term.departure ? ` to ${occurredStart(term.departure)}` : ' (not ended)'}`;
 
 /** Where a term claims to end: its reported departure; a term no departure ended claims the office for good. */
-const claimedEnd = (term: FoldedTerm): string | null => (term.departure ? occurredStart(term.departure) : null);
+export const claimedEnd = (term: FoldedTerm): string | null => (term.departure ? occurredStart(term.departure) : null);
 
 /**
  * Folds the facts of one office in valid-time order. A non-acting holder holds until they leave or the next
