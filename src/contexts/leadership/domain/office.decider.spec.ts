@@ -16,6 +16,10 @@ const assume = (personId: string, date = '2000-07-17', acting?: boolean): Assume
   type: 'AssumeOffice',
   data: { officeId: 'president-of-syria', personId, occurred: { date, precision: 'day' }, sources, ...(acting === undefined ? {} : { acting }) },
 });
+const assumeOn = (personId: string, occurred: { date: string; precision: 'day' | 'month' | 'year' }): AssumeOffice => ({
+  type: 'AssumeOffice',
+  data: { officeId: 'president-of-syria', personId, occurred, sources },
+});
 const assumed = (personId: string, date = '2000-07-17', acting = false): OfficeAssumed => ({
   type: 'OfficeAssumed',
   data: { officeId: 'president-of-syria', personId, acting, occurred: { date, precision: 'day' }, sources },
@@ -70,11 +74,60 @@ describe('office decider', () => {
     it('allows a new term after the previous one ended', () =>
       spec.given([established, assumed('p'), left('p')]).when(assume('p', '2025-01-01')).then([assumed('p', '2025-01-01')]));
 
-    it('refuses a second open term for the same person', () =>
-      spec.given([established, assumed('p')]).when(assume('p', '2001-01-01')).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE', (e) => {
+    it('refuses a second open term for the same person (a repeat whose date is compatible with the recorded start)', () => {
+      spec.given([established, assumed('p')]).when(assume('p', '2000-07-17')).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE', (e) => {
         expect(e.kind).toBe('illegal-state');
         expect(e.errors[0].field).toBe('personId');
-      }));
+      });
+      spec.given([established, assumed('p')]).when(assumeOn('p', { date: '2000-07', precision: 'month' })).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE');
+      spec.given([established, assumed('p', '2000-07-17', true)]).when(assume('p', '2000-08-01')).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE');
+    });
+
+    it('keeps a second report of an open term\'s start that disagrees with the recorded one (disputed, not refused)', () => {
+      spec.given([established, assumed('p', '2000-07-17')]).when(assume('p', '2000-07-10')).then([assumed('p', '2000-07-10')]);
+      spec.given([established, assumed('p', '2000-07-17')]).when(assume('p', '2001-01-01')).then([assumed('p', '2001-01-01')]);
+    });
+
+    it('merges a compatible repeat of an ended term\'s start, and keeps one that disagrees', () => {
+      const ended = [established, assumed('p', '2000-07-17'), left('p', '2005-01-01')];
+      const inJuly = { date: '2000-07', precision: 'month' } as const;
+      spec.given(ended).when(assumeOn('p', inJuly)).then([{ type: 'OfficeAssumed', data: { ...assumed('p').data, occurred: inJuly } }]);
+      spec.given(ended).when(assume('p', '2000-07-10')).then([assumed('p', '2000-07-10')]);
+    });
+
+    it('still refuses a disputed start that falls inside someone else\'s term', () =>
+      spec
+        .given([established, assumed('hafez-al-assad', '1971-03-14'), left('hafez-al-assad', '2000-06-10'), assumed('bashar-al-assad', '2000-07-17')])
+        .when(assume('bashar-al-assad', '2000-05-01'))
+        .thenThrows('LEADERSHIP.TERM_OVERLAPS', (e) => expect(e.extra.conflictingTerm).toMatchObject({ personId: 'hafez-al-assad' })));
+
+    it('decides on terms in valid-time order: a late report of an ended term\'s start leaves no phantom open term', () => {
+      const history = [
+        established,
+        assumed('hafez', '2000-01-01'),
+        left('hafez', '2005-01-01'),
+        assumed('bashar', '2005-06-01'),
+        assumed('hafez', '1999-12-01'),
+        left('bashar', '2010-01-01'),
+      ];
+      spec.given(history).when(assume('jawlani', '2011-01-01')).then([assumed('jawlani', '2011-01-01')]);
+      spec.given(history).when(leave('hafez', '2012-01-01')).thenThrows('LEADERSHIP.NOT_HOLDING_OFFICE');
+      spec.given(history).when(assume('jawlani', '2004-01-01')).thenThrows('LEADERSHIP.TERM_OVERLAPS', (e) =>
+        expect(e.extra.conflictingTerm).toMatchObject({ personId: 'hafez', start: { date: '1999-12-01', precision: 'day' }, end: { date: '2005-01-01', precision: 'day' } }));
+    });
+
+    it('counts an acting term a full holder ended as over: the interim may act again, and its departure may still be reported', () => {
+      const history = [established, assumed('interim', '2000-06-10', true), assumed('bashar-al-assad', '2000-07-17'), left('bashar-al-assad', '2024-12-08')];
+      spec.given(history).when(assume('interim', '2024-12-08', true)).then([assumed('interim', '2024-12-08', true)]);
+      spec.given(history).when(leave('interim', '2000-07-17')).then([left('interim', '2000-07-17')]);
+      spec.given([established, assumed('interim', '2000-06-10', true)]).when(assume('interim', '2000-06-10', true)).thenThrows('LEADERSHIP.ALREADY_HOLDING_OFFICE');
+    });
+
+    it('lets an acting term run inside a full term; the full holder can still leave after it', () =>
+      spec
+        .given([established, assumed('pb', '2010-03-01'), assumed('px', '2012-01-01', true), left('px', '2012-03-01')])
+        .when(leave('pb', '2015-01-01'))
+        .then([left('pb', '2015-01-01')]));
 
     it('rejects an office that is not established', () =>
       spec.given([]).when(assume('p')).thenThrows('LEADERSHIP.UNKNOWN_OFFICE', (e) => expect(e.kind).toBe('not-found')));

@@ -6,77 +6,60 @@ import type { Occurred } from '../../../shared/domain/facts.js';
 import { isValidOccurred, occurredEnd, occurredStart } from '../../../shared/domain/occurred.js';
 import type { AssumeOffice, EstablishOffice, LeaveOffice, OfficeCommand } from './leadership.commands.js';
 import type { OfficeEvent } from './leadership.events.js';
+import { claimedEnd, compatibleDates, correctTermFact, describeTerm, type FoldedTerm, foldTerms, type OfficeTerms, type Term, type TermFact } from './terms.js';
 
 /**
  * The `office-<officeId>` stream: its establishment, then every term start (OfficeAssumed) and end (OfficeLeft),
- * and the corrections and retractions of those facts. The open terms are the ones recorded as started and not
- * recorded as ended (retracted facts do not count), whatever their valid-time order: several may be open at once
- * (a successor is often reported before the predecessor's departure).
+ * and the corrections and retractions of those facts. The decider folds the standing facts into terms with the
+ * same valid-time function the read model uses (foldTerms), so both sides agree on which terms are open, whatever
+ * order the reports arrived in. A term is open until a departure (LeaveOffice) is reported for it.
  */
-interface TermFact {
-  eventId?: string;
-  kind: 'assumed' | 'left';
-  personId: string;
-  acting: boolean;
-  since: Occurred;
+interface RecordedTermFact extends TermFact {
   retracted: boolean;
 }
 
 export interface OfficeState {
   established: boolean;
-  facts: TermFact[];
+  facts: RecordedTermFact[];
 }
 
 /** Events as read from the stream carry their id, which corrections and retractions point at. */
 export type OfficeStreamEvent = (OfficeEvent | FactCorrected | FactRetracted) & { id?: string };
 
-export function openTermsOf(state: OfficeState): Record<string, { acting: boolean; since: Occurred }> {
-  const open: Record<string, { acting: boolean; since: Occurred }> = {};
-  for (const fact of state.facts) {
-    if (fact.retracted) continue;
-    if (fact.kind === 'assumed') open[fact.personId] = { acting: fact.acting, since: fact.since };
-    else delete open[fact.personId];
-  }
-  return open;
-}
+/** The standing (not retracted) facts, as the read model would hold them. */
+const standing = (state: OfficeState): TermFact[] => state.facts.filter((fact) => !fact.retracted);
 
-/** A term as the office stream records it: started by an OfficeAssumed, ended (or not yet) by an OfficeLeft. */
-export interface TermSpan {
-  personId: string;
-  acting: boolean;
-  start: Occurred;
-  end?: Occurred;
-}
+/** The office's terms in valid-time order, as the read model computes them. */
+export const officeTerms = (state: OfficeState): OfficeTerms => foldTerms(standing(state));
 
-/** The terms in recording order: each departure ends the person's open term (retracted facts do not count). */
-export function termsOf(state: OfficeState): TermSpan[] {
-  const terms: TermSpan[] = [];
-  for (const fact of state.facts) {
-    if (fact.retracted) continue;
-    const open = terms.find((term) => term.personId === fact.personId && term.end === undefined);
-    if (fact.kind === 'assumed') {
-      if (!open) terms.push({ personId: fact.personId, acting: fact.acting, start: fact.since });
-    } else if (open) open.end = fact.since;
-  }
-  return terms;
-}
+/** The terms of a person no departure has ended yet (at most one, unless the stream holds older overlaps). */
+const openTermsOf = (terms: readonly FoldedTerm[], personId: string) => terms.filter((term) => term.personId === personId && term.departure === null);
+
+/**
+ * The terms a person still holds: open ones, except an acting term a later holder ended (the read model shows it
+ * ended; a departure may still be reported for it). A full term someone else's start cut short is still held: the
+ * office's rules say it must be ended by a departure.
+ */
+const heldBy = (terms: readonly FoldedTerm[], personId: string) => openTermsOf(terms, personId).filter((term) => term.end === null || !term.acting);
 
 const startDay = (occurred: Occurred) => (isValidOccurred(occurred) ? occurredStart(occurred) : '');
-const describe = (term: TermSpan) =>
-  `${term.personId}'s term from ${term.start.date}${term.end ? ` to ${term.end.date}` : ' (not ended)'}`;
 
-/** Whether `later` (starting no earlier than `earlier`) starts before `earlier` has ended: two holders at once. */
-function overlaps(earlier: TermSpan, later: TermSpan): boolean {
-  return earlier.end === undefined || startDay(later.start) < startDay(earlier.end);
-}
+/** The reported start a departure is checked against: the latest, so no report of the start falls after the end. */
+const latestStart = (term: Term): Occurred | null => term.startReports.at(-1)?.occurred ?? null;
 
-/** A term that ends before it starts: its last possible day of leaving is before its first possible day of taking office. */
-const endsBeforeStart = (term: TermSpan) =>
-  term.end !== undefined && isValidOccurred(term.end) && isValidOccurred(term.start) && occurredEnd(term.end) < occurredStart(term.start);
+/** A departure on `end` ends the term before it starts: its last possible day is before the first possible day of the start. */
+const endsBeforeStart = (start: Occurred | null, end: Occurred) =>
+  start !== null && isValidOccurred(end) && isValidOccurred(start) && occurredEnd(end) < occurredStart(start);
 
-const termOverlap = (officeId: string, term: TermSpan, message: string): DomainError =>
+const termOverlap = (officeId: string, term: FoldedTerm, message: string): DomainError =>
   new DomainError('LEADERSHIP.TERM_OVERLAPS', message, 'illegal-state', [{ field: 'occurred', message }], {
-    conflictingTerm: { officeId, personId: term.personId, acting: term.acting, start: term.start, end: term.end ?? null },
+    conflictingTerm: {
+      officeId,
+      personId: term.personId,
+      acting: term.acting,
+      start: term.startReports[0]?.occurred ?? null,
+      end: term.departure ?? (term.end ? { date: term.end, precision: 'day' } : null),
+    },
   });
 
 /**
@@ -84,20 +67,18 @@ const termOverlap = (officeId: string, term: TermSpan, message: string): DomainE
  * ended before the next one starts) and terms that end before they start. Corrections may not add any.
  */
 export function officeRuleViolations(state: OfficeState): string[] {
-  const terms = termsOf(state);
-  const main = terms.filter((term) => !term.acting).sort((a, b) => startDay(a.start).localeCompare(startDay(b.start)));
-  const violations = terms.filter(endsBeforeStart).map((term) => `${describe(term)} ends before it starts`);
-  main.forEach((earlier, i) =>
-    main.slice(i + 1).forEach((later) => {
-      if (overlaps(earlier, later)) violations.push(`${describe(later)} overlaps ${describe(earlier)}`);
-    }),
-  );
-  return violations;
+  return officeTerms(state).problems;
 }
 
-function amend(state: OfficeState, eventId: string, change: (fact: TermFact) => TermFact): OfficeState {
+function amend(state: OfficeState, eventId: string, change: (fact: RecordedTermFact) => RecordedTermFact): OfficeState {
   if (!state.facts.some((fact) => fact.eventId === eventId)) return state;
   return { ...state, facts: state.facts.map((fact) => (fact.eventId === eventId ? change(fact) : fact)) };
+}
+
+/** The fact a command would add, placed after everything recorded. */
+const CANDIDATE = '(this command)';
+function candidateFact(state: OfficeState, fact: Omit<TermFact, 'eventId' | 'recordedPosition'>): TermFact {
+  return { ...fact, eventId: CANDIDATE, recordedPosition: BigInt(state.facts.length) };
 }
 
 function establish(command: EstablishOffice, state: OfficeState): OfficeEvent[] {
@@ -111,21 +92,32 @@ function establish(command: EstablishOffice, state: OfficeState): OfficeEvent[] 
 function assume(command: AssumeOffice, state: OfficeState): OfficeEvent[] {
   const { officeId, personId, acting, occurred, sources, confidence } = command.data;
   if (!state.established) throw notFound('LEADERSHIP.UNKNOWN_OFFICE', `office ${officeId} is not established`, 'officeId');
-  if (openTermsOf(state)[personId]) {
+  const { terms } = officeTerms(state);
+  // Another report of the start of a term already recorded (same person and acting flag, no departure between)?
+  const candidate = candidateFact(state, { kind: 'assumed', personId, acting: acting ?? false, occurred });
+  const after = occurred && typeof occurred === 'object' && isValidOccurred(occurred) ? foldTerms([...standing(state), candidate]).terms : [];
+  const joined = after.find((term) => term.sourceEventIds.includes(CANDIDATE));
+  const reported = joined?.startReports.filter((report) => !report.sourceEventIds.includes(CANDIDATE) || report.sourceEventIds.length > 1) ?? [];
+  const disputes = reported.length > 0 && reported.every((report) => !compatibleDates(report.occurred, occurred));
+  // A compatible repeat of an ended term merges into it; of an open term it is refused. A report that disagrees
+  // with every recorded start is kept: the term is marked disputed.
+  const repeatsEnded = reported.length > 0 && !disputes && joined?.departure !== null;
+  if (!disputes && !repeatsEnded && heldBy(terms, personId).length > 0) {
     throw illegalState('LEADERSHIP.ALREADY_HOLDING_OFFICE', `${personId} already holds ${officeId} (a term is open)`, 'personId');
   }
   assertFact(command.data, 'LEADERSHIP');
   if (!acting) {
-    // Acting (interim) terms may overlap; two full holders at once may not. A term still open blocks any new one,
-    // an ended one blocks a start inside it. An earlier term reported late (starting before every other) is fine.
+    // Acting (interim) terms may overlap; two full holders at once may not. A term no departure ended blocks any
+    // start after its own, an ended one blocks a start inside it. An earlier term reported late is fine.
     const day = occurredStart(occurred);
-    const open = termsOf(state).find((term) => !term.acting && term.end === undefined && startDay(term.start) <= day);
+    const others = terms.filter((term) => !term.acting && term.personId !== personId && (term.start === null || term.start <= day));
+    const open = others.filter((term) => term.departure === null).sort((a, b) => (b.start ?? '').localeCompare(a.start ?? ''))[0];
     if (open) {
-      throw termOverlap(officeId, open, `${officeId} is held by ${open.personId} since ${open.start.date} and that term is not ended: record LeaveOffice for ${open.personId} first (or record this term as acting)`);
+      throw termOverlap(officeId, open, `${officeId} is held by ${open.personId} since ${open.startReports[0]?.occurred.date ?? open.start} and that term is not ended: record LeaveOffice for ${open.personId} first (or record this term as acting)`);
     }
-    const covering = termsOf(state).find((term) => !term.acting && term.end !== undefined && startDay(term.start) <= day && day < startDay(term.end));
+    const covering = others.find((term) => day < (claimedEnd(term) ?? ''));
     if (covering) {
-      throw termOverlap(officeId, covering, `${occurred.date} falls within ${describe(covering)}: two non-acting terms of ${officeId} cannot overlap`);
+      throw termOverlap(officeId, covering, `${occurred.date} falls within ${describeTerm(covering)}: two non-acting terms of ${officeId} cannot overlap`);
     }
   }
   const data = defined({ officeId, personId, acting: acting ?? false, occurred: { date: occurred.date, precision: occurred.precision }, sources: cleanSources(sources), confidence });
@@ -135,29 +127,34 @@ function assume(command: AssumeOffice, state: OfficeState): OfficeEvent[] {
 function leave(command: LeaveOffice, state: OfficeState): OfficeEvent[] {
   const { officeId, personId, reason, occurred, sources, confidence } = command.data;
   if (!state.established) throw notFound('LEADERSHIP.UNKNOWN_OFFICE', `office ${officeId} is not established`, 'officeId');
-  if (!openTermsOf(state)[personId]) {
+  const { terms } = officeTerms(state);
+  const term = openTermsOf(terms, personId).at(-1);
+  if (!term) {
     throw illegalState('LEADERSHIP.NOT_HOLDING_OFFICE', `${personId} does not hold ${officeId} (no open term)`, 'personId');
   }
   assertFact(command.data, 'LEADERSHIP');
-  const terms = termsOf(state);
-  const term = terms.find((candidate) => candidate.personId === personId && candidate.end === undefined);
-  if (term) {
-    const ended: TermSpan = { ...term, end: occurred };
-    if (endsBeforeStart(ended)) {
-      throw validationError('LEADERSHIP.TERM_ENDS_BEFORE_START', 'occurred', `${personId}'s term of ${officeId} started ${term.start.date}: it cannot end on ${occurred.date}, before it started`);
-    }
-    if (!term.acting) {
-      const later = terms.find(
-        (other) => other !== term && !other.acting && startDay(other.start) >= startDay(term.start) && startDay(other.start) < startDay(occurred),
-      );
-      if (later) {
-        throw termOverlap(officeId, later, `${describe(later)} starts before ${occurred.date}: ${personId}'s term must end on or before ${later.start.date}`);
-      }
+  const start = latestStart(term);
+  if (endsBeforeStart(start, occurred)) {
+    throw validationError('LEADERSHIP.TERM_ENDS_BEFORE_START', 'occurred', `${personId}'s term of ${officeId} started ${start!.date}: it cannot end on ${occurred.date}, before it started`);
+  }
+  if (!term.acting) {
+    const later = terms.find(
+      (other) => other !== term && !other.acting && other.personId !== personId && other.start !== null && (term.start === null || other.start >= term.start) && other.start < startDay(occurred),
+    );
+    if (later) {
+      throw termOverlap(officeId, later, `${describeTerm(later)} starts before ${occurred.date}: ${personId}'s term must end on or before ${later.start}`);
     }
   }
   const data = defined({ officeId, personId, reason, occurred: { date: occurred.date, precision: occurred.precision }, sources: cleanSources(sources), confidence });
   return [{ type: 'OfficeLeft', data }];
 }
+
+/** Where a fact sits in the stream: its id (a placeholder when the event carries none) and its recording order. */
+const recorded = (state: OfficeState, id: string | undefined) => ({
+  eventId: id ?? `unidentified-${state.facts.length}`,
+  recordedPosition: BigInt(state.facts.length),
+  retracted: false,
+});
 
 export const officeDecider: Decider<OfficeCommand, OfficeStreamEvent, OfficeState> = {
   initialState: () => ({ established: false, facts: [] }),
@@ -168,23 +165,16 @@ export const officeDecider: Decider<OfficeCommand, OfficeStreamEvent, OfficeStat
         return { ...state, established: true };
       case 'OfficeAssumed': {
         const { personId, acting, occurred } = event.data;
-        return { ...state, facts: [...state.facts, { eventId: event.id, kind: 'assumed', personId, acting, since: occurred, retracted: false }] };
+        return { ...state, facts: [...state.facts, { ...recorded(state, event.id), kind: 'assumed', personId, acting: acting === true, occurred }] };
       }
       case 'OfficeLeft': {
-        const { personId, occurred } = event.data;
-        return { ...state, facts: [...state.facts, { eventId: event.id, kind: 'left', personId, acting: false, since: occurred, retracted: false }] };
+        const { personId, reason, occurred } = event.data;
+        return { ...state, facts: [...state.facts, { ...recorded(state, event.id), kind: 'left', personId, reason, occurred }] };
       }
       case 'FactRetracted':
         return amend(state, event.data.eventId, (fact) => ({ ...fact, retracted: true }));
-      case 'FactCorrected': {
-        const { personId, acting, occurred } = event.data.changes ?? {};
-        return amend(state, event.data.eventId, (fact) => ({
-          ...fact,
-          ...(typeof personId === 'string' ? { personId } : {}),
-          ...(typeof acting === 'boolean' ? { acting } : {}),
-          ...(occurred && typeof occurred === 'object' ? { since: occurred as Occurred } : {}),
-        }));
-      }
+      case 'FactCorrected':
+        return amend(state, event.data.eventId, (fact) => correctTermFact(fact, event.data.changes ?? {}));
       default:
         return state;
     }

@@ -1,6 +1,6 @@
 import type { Occurred } from '../../../shared/domain/facts.js';
 import type { LeaveReason } from './leadership.events.js';
-import { computeTerms, computeVacancies, termAt, type TermFact, vacantSince } from './terms.js';
+import { actingTermsAt, compatibleDates, computeTerms, computeVacancies, foldTerms, termAt, type TermFact, vacantSince } from './terms.js';
 
 let position = 0n;
 const day = (occurred: Occurred | string): Occurred =>
@@ -131,5 +131,75 @@ describe('computeTerms', () => {
   it('keeps the term of someone who takes office and leaves on the same day', () => {
     const terms = brief([assumed('a1', 'p1', '2001-01-01'), left('l1', 'p1', '2001-01-01', 'ousted')]);
     expect(terms.map((t) => [t.start, t.end, t.endReason])).toEqual([['2001-01-01', '2001-01-01', 'ousted']]);
+  });
+
+  it('compares reported dates by the days they cover', () => {
+    expect(compatibleDates(day('2000-07-17'), { date: '2000-07', precision: 'month' })).toBe(true);
+    expect(compatibleDates({ date: '2000', precision: 'year' }, { date: '2000-07', precision: 'month' })).toBe(true);
+    expect(compatibleDates(day('2000-07-10'), day('2000-07-17'))).toBe(false);
+    expect(compatibleDates({ date: '2000-06', precision: 'month' }, day('2000-07-01'))).toBe(false);
+  });
+
+  it('keeps two reports of one term\'s start that disagree: disputed, the earliest as start, each with its sources', () => {
+    const terms = computeTerms([assumed('a1', 'p1', '2000-07-17'), assumed('a2', 'p1', '2000-07-10'), assumed('a3', 'p1', '2000-07-17'), left('l1', 'p1', '2005-01-01', 'died')]);
+    expect(terms).toHaveLength(1);
+    expect(terms[0]).toMatchObject({
+      start: '2000-07-10',
+      end: '2005-01-01',
+      disputed: true,
+      startReports: [
+        { start: '2000-07-10', occurred: day('2000-07-10'), approximate: false, sourceEventIds: ['a2'] },
+        { start: '2000-07-17', occurred: day('2000-07-17'), approximate: false, sourceEventIds: ['a1', 'a3'] },
+      ],
+      sourceEventIds: ['a2', 'a1', 'a3', 'l1'],
+    });
+  });
+
+  it('does not dispute reports whose dates are compatible (a month and a day in it)', () => {
+    const [term] = computeTerms([assumed('a1', 'p1', '2000-07-17'), assumed('a2', 'p1', { date: '2000-07', precision: 'month' })]);
+    expect(term).toMatchObject({ start: '2000-07-01', approximate: true, disputed: false });
+    expect(term.startReports.map((report) => report.occurred.date)).toEqual(['2000-07', '2000-07-17']);
+  });
+
+  it('starts a new term after a departure instead of disputing the earlier start', () => {
+    const terms = computeTerms([assumed('a1', 'p1', '2000-01-01'), left('l1', 'p1', '2001-01-01', 'resigned'), assumed('a2', 'p1', '2002-01-01')]);
+    expect(terms.map((t) => [t.start, t.end, t.disputed])).toEqual([
+      ['2000-01-01', '2001-01-01', false],
+      ['2002-01-01', null, false],
+    ]);
+  });
+
+  it('lets an acting term run inside a full term without ending it; the holder is the full one', () => {
+    const facts = [assumed('a1', 'pb', '2010-03-01'), assumed('a2', 'px', '2012-01-01', true), left('l1', 'px', '2012-03-01', 'term-ended'), left('l2', 'pb', '2015-01-01', 'died')];
+    const terms = computeTerms(facts);
+    expect(terms.map((t) => [t.personId, t.start, t.end, t.acting, t.endReason])).toEqual([
+      ['pb', '2010-03-01', '2015-01-01', false, 'died'],
+      ['px', '2012-01-01', '2012-03-01', true, 'term-ended'],
+    ]);
+    expect(termAt(terms, '2012-02-01')?.personId).toBe('pb');
+    expect(actingTermsAt(terms, '2012-02-01').map((t) => t.personId)).toEqual(['px']);
+    expect(termAt(terms, '2013-01-01')?.personId).toBe('pb');
+    expect(computeVacancies(terms)).toEqual([{ from: '2015-01-01', to: null }]);
+    expect(foldTerms(facts).problems).toEqual([]);
+  });
+
+  it('ends an acting term when a full holder takes office, and lets one start in a vacancy', () => {
+    const terms = computeTerms([assumed('a1', 'px', '2000-06-10', true), assumed('a2', 'pb', '2000-07-17')]);
+    expect(terms.map((t) => [t.personId, t.start, t.end, t.acting])).toEqual([
+      ['px', '2000-06-10', '2000-07-17', true],
+      ['pb', '2000-07-17', null, false],
+    ]);
+    expect(termAt(terms, '2000-06-20')?.personId).toBe('px');
+  });
+
+  it('names what breaks the office rules: overlapping full terms and a term ending before it starts', () => {
+    expect(foldTerms([assumed('a1', 'p1', '2001-01-01'), assumed('a2', 'p2', '2005-01-01')]).problems).toEqual([
+      "p2's term from 2005-01-01 (not ended) overlaps p1's term from 2001-01-01 (not ended)",
+    ]);
+    expect(foldTerms([assumed('a1', 'p1', '2001-01-01'), assumed('a2', 'p2', '2005-01-01'), left('l1', 'p1', '2006-01-01', 'died')]).problems).toHaveLength(1);
+    expect(foldTerms([assumed('a1', 'p1', '2001-01-01'), left('l1', 'p1', '2000-01-01', 'died')]).problems).toEqual([
+      "p1's term from 2001-01-01 to 2000-01-01 ends before it starts",
+    ]);
+    expect(foldTerms([assumed('a1', 'p1', '2001-01-01'), left('l1', 'p1', '2005-01-01', 'died'), assumed('a2', 'p2', '2005-01-01')]).problems).toEqual([]);
   });
 });

@@ -3,15 +3,13 @@ import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
 import type { Precision } from '../../../shared/domain/facts.js';
 import type { LeaveReason } from '../domain/leadership.events.js';
-import type { TermFact } from '../domain/terms.js';
+import { correctTermFact, type TermFact } from '../domain/terms.js';
 import { type LeadershipAmendmentRow, LeadershipTables, type TermFactRow } from './leadership.tables.js';
 
 export interface EffectiveTermFact extends TermFact {
   officeId: string;
 }
 
-
-const str = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 function fromRow(row: TermFactRow): EffectiveTermFact {
   return {
@@ -26,22 +24,9 @@ function fromRow(row: TermFactRow): EffectiveTermFact {
   };
 }
 
-/** Merges a FactCorrected's `changes` (fields of the OfficeAssumed/OfficeLeft body); the office cannot change. */
-function correct(fact: EffectiveTermFact, changes: Record<string, unknown>): EffectiveTermFact {
-  const next = { ...fact };
-  if (str(changes.personId)) next.personId = changes.personId;
-  if (typeof changes.acting === 'boolean') next.acting = changes.acting;
-  if (str(changes.reason)) next.reason = changes.reason as LeaveReason;
-  const occurred = changes.occurred as { date?: unknown; precision?: unknown } | undefined;
-  if (occurred && str(occurred.date) && str(occurred.precision)) {
-    next.occurred = { date: occurred.date, precision: occurred.precision as Precision };
-  }
-  return next;
-}
-
 export function applyAmendments(rows: TermFactRow[], amendments: LeadershipAmendmentRow[]): EffectiveTermFact[] {
   const facts = new Map(rows.map((row) => [row.event_id, fromRow(row)]));
-  return applyAmendmentsInLogOrder(facts, amendments, (fact, changes) => correct(fact, changes));
+  return applyAmendmentsInLogOrder(facts, amendments, (fact, changes) => correctTermFact(fact, changes));
 }
 
 /** The term facts of one office (all offices when officeId is null) as known now, or as known at `asAt`. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ProjectionHarness } from '../../../infrastructure/projections/testing/projection-harness.js';
 import { LeadershipReadModel } from '../queries/leadership.read-model.js';
 import { LeadershipTermsProjection } from './leadership-terms.projection.js';
+import { LeadershipTables } from './leadership.tables.js';
 
 const sources = [{ outlet: 'SANA' }];
 const uid = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -35,7 +36,9 @@ describe('leadership.terms.v1 projection (real read store)', () => {
       const event = harness.event('OfficeEstablished', { officeId, title: 'President of Syria', jurisdiction: 'Syria' });
       await twiceUnchanged(event);
       expect(await model.office(officeId)).toEqual({ officeId, title: 'President of Syria', jurisdiction: 'Syria' });
-      expect(await model.holderOf(officeId, '2024-01-01')).toEqual({ officeId, holder: null, acting: false, since: null, until: null, sourceEventIds: [] });
+      expect(await model.holderOf(officeId, '2024-01-01')).toEqual({
+        officeId, holder: null, acting: false, since: null, until: null, approximate: false, disputed: false, startReports: [], actingHolders: [], sourceEventIds: [],
+      });
     });
   });
 
@@ -58,8 +61,8 @@ describe('leadership.terms.v1 projection (real read store)', () => {
       const results = await harness.given(...events);
       expect(results[0].changes[0]).toMatchObject({ projection: 'leadership.terms.v1', eventType: 'OfficeAssumed', keys: { officeId, personId: hafez } });
       expect(await model.terms(officeId)).toEqual([
-        { personId: hafez, start: '1971-03-14', end: '2000-06-10', acting: false, endReason: 'died', predecessorId: null, successorId: bashar, approximate: false, sourceEventIds: [events[0].id, events[1].id] },
-        { personId: bashar, start: '2000-07-17', end: '2024-12-08', acting: false, endReason: 'ousted', predecessorId: hafez, successorId: null, approximate: false, sourceEventIds: [events[2].id, events[3].id] },
+        { personId: hafez, start: '1971-03-14', end: '2000-06-10', acting: false, endReason: 'died', predecessorId: null, successorId: bashar, approximate: false, disputed: false, startReports: [{ start: '1971-03-14', occurred: { date: '1971-03-14', precision: 'day' }, approximate: false, sourceEventIds: [events[0].id] }], sourceEventIds: [events[0].id, events[1].id] },
+        { personId: bashar, start: '2000-07-17', end: '2024-12-08', acting: false, endReason: 'ousted', predecessorId: hafez, successorId: null, approximate: false, disputed: false, startReports: [{ start: '2000-07-17', occurred: { date: '2000-07-17', precision: 'day' }, approximate: false, sourceEventIds: [events[2].id] }], sourceEventIds: [events[2].id, events[3].id] },
       ]);
       expect(await model.holderOf(officeId, '2024-12-07')).toMatchObject({ holder: bashar, acting: false, since: '2000-07-17' });
       expect(await model.holderOf(officeId, '2000-07-01')).toMatchObject({ holder: null, since: '2000-06-10' });
@@ -103,6 +106,24 @@ describe('leadership.terms.v1 projection (real read store)', () => {
       expect(await model.personTerms(p1)).toMatchObject([{ officeId, end: '2005-01-01', successorId: p2 }]);
     });
 
+    it('stores a disputed start with both reports; the holder carries it; delivered twice = unchanged', async () => {
+      const officeId = uid('president');
+      const person = uid('bashar');
+      const first = assumed(officeId, person, '2000-07-17');
+      const ousted = left(officeId, person, '2024-12-08', 'ousted');
+      const second = assumed(officeId, person, '2000-07-10');
+      await twiceUnchanged(first, ousted, second);
+      const [term] = await model.terms(officeId);
+      expect(term).toMatchObject({ start: '2000-07-10', end: '2024-12-08', disputed: true });
+      expect(term.startReports.map((report) => [report.start, report.sourceEventIds])).toEqual([
+        ['2000-07-10', [second.id]],
+        ['2000-07-17', [first.id]],
+      ]);
+      expect(await model.holderOf(officeId, '2010-01-01')).toMatchObject({ holder: person, disputed: true, startReports: term.startReports });
+      // As known before the second report: one start, no dispute.
+      expect((await model.terms(officeId, { kind: 'position', position: first.position }))[0]).toMatchObject({ start: '2000-07-17', disputed: false });
+    });
+
     it('delivered twice = unchanged', async () => {
       const officeId = uid('president');
       await twiceUnchanged(assumed(officeId, 'p1', '2001-01-01', true), left(officeId, 'p1', '2001-02-01', 'term-ended'), assumed(officeId, 'p2', '2001-02-01'));
@@ -137,6 +158,18 @@ describe('leadership.terms.v1 projection (real read store)', () => {
     const [malformed, unknown] = await harness.given(harness.event('OfficeAssumed', { personId: 'p1' }), harness.event('StatementIssued', { statementId: 's' }));
     expect(malformed.changes).toEqual([]);
     expect(unknown.changes).toEqual([]);
+    expect(await harness.snapshot()).toEqual(before);
+  });
+
+  it('adds the disputed-start columns to a terms table made before them, and recomputes the stored terms', async () => {
+    const officeId = uid('president');
+    const person = uid('bashar');
+    await harness.given(assumed(officeId, person, '2000-07-17'), assumed(officeId, person, '2000-07-10'));
+    for (const column of ['start_reports', 'disputed']) await harness.store.db.schema.alterTable(LeadershipTables.terms).dropColumn(column).execute();
+    await harness.projection.migrate(harness.store.db);
+    expect((await model.terms(officeId))[0]).toMatchObject({ start: '2000-07-10', disputed: true, startReports: [expect.objectContaining({ start: '2000-07-10' }), expect.objectContaining({ start: '2000-07-17' })] });
+    const before = await harness.snapshot();
+    await harness.projection.migrate(harness.store.db);
     expect(await harness.snapshot()).toEqual(before);
   });
 });

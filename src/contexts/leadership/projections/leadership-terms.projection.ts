@@ -5,9 +5,9 @@ import type { ReadDb } from '../../../infrastructure/read-store/read-store.facto
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import type { FactCorrectedData, FactRetractedData } from '../../../shared/domain/corrections.events.js';
 import type { OfficeAssumedData, OfficeEstablishedData, OfficeLeftData, PersonRegisteredData } from '../domain/leadership.events.js';
-import { computeTerms, type Term } from '../domain/terms.js';
+import { computeTerms, type StartReport, type Term } from '../domain/terms.js';
 import { loadTermFacts } from './leadership-facts.js';
-import { LeadershipTables, migrateLeadershipTables, type TermRow } from './leadership.tables.js';
+import { addStartReportColumns, LeadershipTables, migrateLeadershipTables, type TermRow } from './leadership.tables.js';
 
 const bool = (value: boolean) => (value ? 1 : 0);
 
@@ -24,6 +24,8 @@ export function termToRow(officeId: string, seq: number, term: Term): TermRow {
     successor_id: term.successorId,
     approximate: bool(term.approximate),
     source_event_ids: JSON.stringify(term.sourceEventIds),
+    disputed: bool(term.disputed),
+    start_reports: JSON.stringify(term.startReports),
   };
 }
 
@@ -37,6 +39,8 @@ export function rowToTerm(row: TermRow): Term {
     predecessorId: row.predecessor_id,
     successorId: row.successor_id,
     approximate: Number(row.approximate) === 1,
+    disputed: Number(row.disputed) === 1,
+    startReports: JSON.parse(row.start_reports) as StartReport[],
     sourceEventIds: JSON.parse(row.source_event_ids) as string[],
   };
 }
@@ -59,8 +63,11 @@ export class LeadershipTermsProjection implements Projection {
   /** Offices whose facts changed in a transaction: their terms are recomputed once, in flush(). */
   private readonly dirty = new WeakMap<ReadTx, Set<string>>();
 
-  migrate(db: ReadDb): Promise<void> {
-    return migrateLeadershipTables(db);
+  async migrate(db: ReadDb): Promise<void> {
+    await migrateLeadershipTables(db);
+    if (!(await addStartReportColumns(db))) return;
+    const offices = await db.selectFrom(LeadershipTables.facts).select('office_id').distinct().execute();
+    for (const { office_id } of offices) await recomputeOffice(db, office_id);
   }
 
   async flush(tx: ReadTx): Promise<void> {

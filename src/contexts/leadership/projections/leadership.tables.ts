@@ -67,6 +67,10 @@ export interface TermRow {
   successor_id: string | null;
   approximate: number;
   source_event_ids: string;
+  /** 1 when the reports of the term's start disagree. */
+  disputed: number;
+  /** JSON: the term's StartReport list. */
+  start_reports: string;
 }
 
 export async function migrateLeadershipTables(db: ReadDb): Promise<void> {
@@ -133,7 +137,24 @@ export async function migrateLeadershipTables(db: ReadDb): Promise<void> {
     .addColumn('successor_id', 'varchar(80)')
     .addColumn('approximate', 'integer', (c) => c.notNull())
     .addColumn('source_event_ids', 'text', (c) => c.notNull())
+    .addColumn('disputed', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('start_reports', 'text', (c) => c.notNull().defaultTo('[]'))
     .addPrimaryKeyConstraint('leadership_terms_pk', ['office_id', 'seq'])
     .execute();
   await db.schema.createIndex('leadership_terms_person').ifNotExists().on(LeadershipTables.terms).column('person_id').execute();
+}
+
+/**
+ * Adds the columns of disputed term starts to a terms table created before them; true when it did, so the caller
+ * recomputes the stored terms (the facts they come from are all kept).
+ */
+export async function addStartReportColumns(db: ReadDb): Promise<boolean> {
+  try {
+    await db.selectFrom(LeadershipTables.terms).select('start_reports').limit(1).execute();
+    return false;
+  } catch {
+    await db.schema.alterTable(LeadershipTables.terms).addColumn('disputed', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable(LeadershipTables.terms).addColumn('start_reports', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+    return true;
+  }
 }

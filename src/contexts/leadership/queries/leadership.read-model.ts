@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
-import { computeTerms, computeVacancies, type Term, termAt, type Vacancy, vacantSince } from '../domain/terms.js';
+import { actingTermsAt, computeTerms, computeVacancies, type StartReport, type Term, termAt, type Vacancy, vacantSince } from '../domain/terms.js';
 import { rowToTerm } from '../projections/leadership-terms.projection.js';
 import { loadTermFacts } from '../projections/leadership-facts.js';
 import { LeadershipTables, type OfficeRow, type PersonRow, type TermRow } from '../projections/leadership.tables.js';
@@ -17,6 +17,14 @@ export interface OfficeHolder {
   since: string | null;
   /** End of the holder's term when known (exclusive), else null. */
   until: string | null;
+  /** The holder's start or end is known only to the month or year. */
+  approximate: boolean;
+  /** Reports of the holder's start disagree (see startReports). */
+  disputed: boolean;
+  /** Each reported start of the holder's term, earliest first ([] when vacant). */
+  startReports: StartReport[];
+  /** Who held the office as acting on that day (beside the holder, or the holder itself when acting). */
+  actingHolders: string[];
   sourceEventIds: string[];
 }
 
@@ -30,6 +38,9 @@ export interface TermView {
   predecessorId: string | null;
   successorId: string | null;
   approximate: boolean;
+  /** Reports of the start disagree: `start` is the earliest, startReports lists each with its sources. */
+  disputed: boolean;
+  startReports: StartReport[];
   sourceEventIds: string[];
 }
 
@@ -44,13 +55,29 @@ export const toTermView = (term: Term): TermView => ({
   predecessorId: term.predecessorId,
   successorId: term.successorId,
   approximate: term.approximate,
+  disputed: term.disputed,
+  startReports: term.startReports,
   sourceEventIds: term.sourceEventIds,
 });
 
 export function toHolder(officeId: string, terms: readonly Term[], asOf: string): OfficeHolder {
   const term = termAt(terms, asOf);
-  if (!term) return { officeId, holder: null, acting: false, since: vacantSince(terms, asOf), until: null, sourceEventIds: [] };
-  return { officeId, holder: term.personId, acting: term.acting, since: term.start, until: term.end, sourceEventIds: term.sourceEventIds };
+  const actingHolders = actingTermsAt(terms, asOf).map((acting) => acting.personId);
+  if (!term) {
+    return { officeId, holder: null, acting: false, since: vacantSince(terms, asOf), until: null, approximate: false, disputed: false, startReports: [], actingHolders, sourceEventIds: [] };
+  }
+  return {
+    officeId,
+    holder: term.personId,
+    acting: term.acting,
+    since: term.start,
+    until: term.end,
+    approximate: term.approximate,
+    disputed: term.disputed,
+    startReports: term.startReports,
+    actingHolders,
+    sourceEventIds: term.sourceEventIds,
+  };
 }
 
 const byStart = (a: { start: string | null }, b: { start: string | null }) => (a.start ?? '').localeCompare(b.start ?? '');

@@ -40,6 +40,25 @@ describe('timeline (pure)', () => {
     expect(next.eventId).toBe(other.eventId);
   });
 
+  it('marks two reports of one term\'s start whose dates share no day disputed, keeping both', () => {
+    const assumed = (date: string, precision = 'day', personId = 'bashar') =>
+      fact('OfficeAssumed', { officeId: 'president', personId, acting: false, occurred: { date, precision } });
+    const first = assumed('2000-07-17');
+    const second = assumed('2000-07-10');
+    const month = assumed('2000-07', 'month');
+    const someoneElse = assumed('2000-07-01', 'day', 'hafez');
+    const entries = buildTimeline([first, second, month, someoneElse], []);
+    const byId = new Map(entries.map((entry) => [entry.eventId, entry]));
+    expect(byId.get(first.eventId)).toMatchObject({ disputed: true, disputedWith: [second.eventId] });
+    expect(byId.get(second.eventId)).toMatchObject({ disputed: true, disputedWith: [first.eventId] });
+    expect(byId.get(month.eventId)).toMatchObject({ disputed: false, disputedWith: [] });
+    expect(byId.get(someoneElse.eventId)?.disputed).toBe(false);
+    // A departure between them makes them two terms; a retraction settles the dispute.
+    const left = fact('OfficeLeft', { officeId: 'president', personId: 'bashar', reason: 'resigned', occurred: day('2000-07-12') });
+    expect(buildTimeline([first, second, left], []).every((entry) => !entry.disputed)).toBe(true);
+    expect(buildTimeline([first, second], [amend(second.eventId, 'retracted')]).find((entry) => entry.eventId === first.eventId)?.disputed).toBe(false);
+  });
+
   it('hides retracted facts unless asked, then marks them with the retraction', () => {
     const seizure = fact('CitySeized', { placeId: 'hama', factionId: 'hts', occurred: day('2024-12-05') });
     const retraction = amend(seizure.eventId, 'retracted');

@@ -75,7 +75,10 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
   sources: Source[];
   confidence: Confidence | null;
-  /** Another report contradicts it (another faction seizing the same place the same day), or it is marked disputed. */
+  /**
+   * Another report contradicts it (another faction seizing the same place the same day; another report of the
+   * start of the same term of office on a date that shares no day with it), or it is marked disputed.
+   */
   disputed: boolean;
   /** The other facts it is disputed with. */
   disputedWith: string[];
@@ -173,6 +176,7 @@ export function buildTimeline(facts: readonly RecordedFact[], amendments: readon
     });
   }
   markDisputes(entries);
+  markDisputedTermStarts(entries);
   return entries.sort(compareEntries);
 }
 
@@ -192,6 +196,33 @@ function markDisputes(entries: TimelineEntry[]): void {
       entry.disputedWith = rivals.map((rival) => rival.eventId);
     }
   }
+}
+
+const dispute = (entry: TimelineEntry, rival: TimelineEntry) => {
+  entry.disputed = true;
+  if (!entry.disputedWith.includes(rival.eventId)) entry.disputedWith.push(rival.eventId);
+};
+
+/**
+ * Two standing OfficeAssumed reports of the same term (same office, person and acting flag, no departure of that
+ * person from that office on or between their dates) whose dates share no day ("2000-07-10" and "2000-07-17"; not
+ * "2000-07" and "2000-07-17") dispute each other, as the leadership read model marks that term disputed.
+ */
+function markDisputedTermStarts(entries: TimelineEntry[]): void {
+  const standing = entries.filter((entry) => !entry.retracted && entry.ids.officeId && entry.ids.personId);
+  const key = (entry: TimelineEntry) => `${entry.ids.officeId}\u0000${entry.ids.personId}`;
+  const starts = standing.filter((entry) => entry.type === 'OfficeAssumed');
+  const departures = standing.filter((entry) => entry.type === 'OfficeLeft');
+  starts.forEach((a, i) =>
+    starts.slice(i + 1).forEach((b) => {
+      if (key(a) !== key(b) || (a.data.acting === true) !== (b.data.acting === true)) return;
+      if (a.effectiveDate <= b.endDate && b.effectiveDate <= a.endDate) return; // compatible dates
+      const [from, to] = a.effectiveDate < b.effectiveDate ? [a.effectiveDate, b.effectiveDate] : [b.effectiveDate, a.effectiveDate];
+      if (departures.some((left) => key(left) === key(a) && from <= left.effectiveDate && left.effectiveDate <= to)) return;
+      dispute(a, b);
+      dispute(b, a);
+    }),
+  );
 }
 
 export function matchesFilter(entry: TimelineEntry, filter: TimelineFilter): boolean {
