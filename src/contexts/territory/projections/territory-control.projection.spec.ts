@@ -128,7 +128,8 @@ describe('territory.control.v1 projection (real read store)', () => {
   describe('GET /territory/control data', () => {
     it('lists every place on a day and filters by faction', async () => {
       const [p1, p2] = [uid('a'), uid('b')];
-      await harness.given(registered(p1), registered(p2), seized(p1, 'hts', '2024-12-05'), seized(p2, 'syrian-government', '2020-01-01'));
+      const registration = registered(p1);
+      await harness.given(registration, registered(p2), seized(p1, 'hts', '2024-12-05'), seized(p2, 'syrian-government', '2020-01-01'));
       const all = await model.controlOfAll('2024-12-06');
       expect(all.find((e) => e.placeId === p1)).toMatchObject({ controller: 'hts', name: 'Hama', coordinates: { lat: 35.13, lon: 36.75 } });
       expect(all.find((e) => e.placeId === p2)).toMatchObject({ controller: 'syrian-government' });
@@ -136,8 +137,12 @@ describe('territory.control.v1 projection (real read store)', () => {
       expect(hts.map((e) => e.placeId)).toContain(p1);
       expect(hts.map((e) => e.placeId)).not.toContain(p2);
       expect((await model.controlOfAll('2024-12-04')).find((e) => e.placeId === p1)).toMatchObject({ controller: null });
-      const asAt = await model.controlOfAll('2024-12-06', { asAt: { kind: 'position', position: 0n } });
-      expect(asAt.find((e) => e.placeId === p1)).toMatchObject({ controller: null });
+      // As known when the place was registered: listed, nothing known about its control yet.
+      const registeredOnly = await model.controlOfAll('2024-12-06', { asAt: { kind: 'position', position: registration.position } });
+      expect(registeredOnly.find((e) => e.placeId === p1)).toMatchObject({ controller: null, name: 'Hama' });
+      // Before its registration was recorded, the place is not on the map at all.
+      const before = await model.controlOfAll('2024-12-06', { asAt: { kind: 'position', position: 0n } });
+      expect(before.find((e) => e.placeId === p1)).toBeUndefined();
     });
   });
 
