@@ -82,6 +82,8 @@ export function removeApiEndpoint(file: string, instance: string): void {
  * Publishes the API's endpoint in DATA_DIR once the app is up, and removes it before the event store closes
  * (beforeApplicationShutdown runs before every onApplicationShutdown). Part of the HTTP app only (createApp): the
  * import CLI does not publish, so a second import never attaches to a first one that is about to exit.
+ * Nest runs the hooks of global modules first: the projection runner (ProjectionsModule is global) has migrated the
+ * read store before this is published, so an import never finds the audit index without its tables.
  */
 @Injectable()
 export class ApiEndpointPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs as parseCliArgs } from 'node:util';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
-import { findImportTarget } from './import-target.js';
+import { answers, findImportTarget } from './import-target.js';
 import { formatSummary, progressReporter } from './import-progress.js';
 import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-runner.js';
 
@@ -29,8 +29,8 @@ LOG_LEVEL defaults to warn here. When an API runs on the same DATA_DIR, the impo
 are appended to the API's event store, the API's projections apply them and its queries show them. Otherwise the
 import opens the stores in DATA_DIR itself.
 
-Exit status: 0 every line imported (or already present), 1 some lines rejected, 2 usage or start-up error,
-130 interrupted.
+Exit status: 0 every line imported (or already present), 1 some lines rejected, 2 usage or start-up error (or the
+API imported through stopped), 130 interrupted.
 `;
 
 const EXIT = { ok: 0, rejected: 1, error: 2, interrupted: 130 } as const;
@@ -109,11 +109,31 @@ async function main(argv: string[]): Promise<number> {
 
   const reporter = progressReporter(process.stderr, path.basename(file));
   try {
+    let apiGone = false;
+    let probing = false;
     const summary = await app.get(ImportService).importFile(file, {
-      onProgress: (progress) => reporter.onProgress(progress),
+      onProgress: (progress) => {
+        reporter.onProgress(progress);
+        // The API stopped (its event store with it)? Every remaining line would be rejected the same way.
+        if (through && progress.rejection?.error.status === 503 && !probing && !apiGone) {
+          probing = true;
+          void answers(through.eventStoreUrl).then((up) => {
+            probing = false;
+            if (up) return;
+            apiGone = true;
+            aborter.abort();
+          });
+        }
+      },
       signal: aborter.signal,
     });
     reporter.stop();
+    if (through && apiGone) {
+      process.stderr.write(
+        `import: the API's event store (${through.eventStoreUrl}) stopped answering: the remaining lines were not imported.\n` +
+          'Run the import again once the API or nothing runs on the data folder: the lines already imported are not appended twice.\n',
+      );
+    }
     if (through && !summary.aborted) await untilApiApplied(app.get(ProjectionRunner));
     if (args.json) {
       process.stderr.write(formatSummary(summary));
@@ -121,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       process.stdout.write(formatSummary(summary));
     }
+    if (apiGone) return EXIT.error;
     return summary.aborted ? EXIT.interrupted : summary.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
   } finally {
     reporter.stop();

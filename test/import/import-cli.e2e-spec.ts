@@ -45,21 +45,32 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: ROOT,
-      // SQLite read models in DATA_DIR even on CI's PostgreSQL pass: each run is self-contained.
-      env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', DATABASE_URL: '', LOG_LEVEL: 'warn', NODE_OPTIONS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+interface Running {
+  /** What the CLI wrote to stderr so far. */
+  stderr(): string;
+  done: Promise<Run>;
+}
+
+function startCli(args: string[], dataDir: string, env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: ROOT,
+    // SQLite read models in DATA_DIR even on CI's PostgreSQL pass: each run is self-contained.
+    env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', DATABASE_URL: '', LOG_LEVEL: 'warn', NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { stderr: () => stderr, done };
+}
+
+function runCli(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<Run> {
+  return startCli(args, dataDir, env).done;
 }
 
 describe('import CLI', () => {
@@ -174,8 +185,8 @@ describe('import CLI beside a running API on the same DATA_DIR', () => {
   });
 
   /** The CLI configured as the API is (its read models in the same PostgreSQL schema on CI's PostgreSQL pass). */
-  const runBeside = (args: string[], app: TestApp) =>
-    runCli(args, dataDir, { DATABASE_URL: app.config.DATABASE_URL ?? '', DATABASE_SCHEMA: app.config.DATABASE_SCHEMA });
+  const cliEnvOf = (app: TestApp) => ({ DATABASE_URL: app.config.DATABASE_URL ?? '', DATABASE_SCHEMA: app.config.DATABASE_SCHEMA });
+  const runBeside = (args: string[], app: TestApp) => runCli(args, dataDir, cliEnvOf(app));
 
   /** Events in the API's log that are not system events. */
   async function userEvents(app: TestApp): Promise<number> {
@@ -257,6 +268,35 @@ describe('import CLI beside a running API on the same DATA_DIR', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, unchanged: lines });
     expect(await userEvents(api)).toBe(lines);
   }, 120_000);
+
+  it('stops (exit 2) when the API it imports through stops, and a re-run appends the rest, nothing twice', async () => {
+    api = await startTestApp({ DATA_DIR: dataDir });
+    const file = path.join(dir, 'many.ndjson');
+    const lines = 5_000;
+    fs.writeFileSync(file, Array.from({ length: lines }, (_, i) => `{"type":"RegisterFaction","factionId":"faction-${i}","name":"Faction ${i}"}`).join('\n'));
+    const running = startCli([file, '--json'], dataDir, cliEnvOf(api));
+    while (!new RegExp(`\\d+/${lines} lines`).test(running.stderr())) await new Promise((resolve) => setTimeout(resolve, 50));
+    await api.close();
+    api = undefined;
+
+    const stopped = await running.done;
+    expect(stopped.stderr).toContain('stopped answering: the remaining lines were not imported');
+    expect(stopped.code).toBe(2);
+    const partial = JSON.parse(stopped.stdout);
+    expect(partial).toMatchObject({ aborted: true });
+    expect(partial.imported).toBeLessThan(lines);
+
+    // The API started again: the import goes through it and appends only what is missing.
+    api = await startTestApp({ DATA_DIR: dataDir });
+    const rest = await runBeside([file, '--json'], api);
+    expect(rest.code).toBe(0);
+    const summary = JSON.parse(rest.stdout);
+    expect(summary).toMatchObject({ total: lines, rejected: [] });
+    // A line whose answer the stop cut off may have gone in all the same: it is then unchanged now, never doubled.
+    expect(summary.unchanged).toBeGreaterThanOrEqual(partial.imported);
+    expect(summary.imported + summary.unchanged).toBe(lines);
+    expect(await userEvents(api)).toBe(lines);
+  }, 240_000);
 
   it('refuses, naming the setting, an API whose SQLite read store is exclusive (PROJECTIONS_THREAD=main)', async () => {
     api = await startTestApp({ DATA_DIR: dataDir, PROJECTIONS_THREAD: 'main', DATABASE_URL: '' });
