@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { ApiEndpointModule } from './import/api-endpoint.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiKeyRegistry } from './shared/auth/api-keys.js';
 import { registerAdminRateLimit } from './shared/auth/rate-limit.js';
@@ -18,7 +19,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Builds the whole application (not yet listening): used by main.ts, the e2e tests and the benchmarks. */
 export async function createApp(config: AppConfig, extraModules: Type[] = []): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, extraModules),
+    // ApiEndpointModule: an import on this DATA_DIR goes through this API (src/import/api-endpoint.ts).
+    AppModule.forRoot(config, [ApiEndpointModule, ...extraModules]),
     // Request ids are causation ids in event metadata: unique across restarts, not Fastify's per-boot counter.
     // Routing errors (bad percent-encoding, an over-long path parameter) are problem+json like every other error.
     new FastifyAdapter({

@@ -4,10 +4,11 @@ import path from 'node:path';
 /**
  * The embedded event store is a SQLite file served by the process that opened it: a second process opening the
  * same DATA_DIR (an import while the API runs) would have its own server over the same file, and the API's
- * subscriptions would never hear of the import's appends. Before the CLI boots, it looks for another process
- * holding one of the data files open.
+ * subscriptions would never hear of the import's appends. Before the CLI boots, it looks for other processes
+ * holding the data files open: an API that published its endpoint there is imported through (import-target.ts);
+ * anything else makes the import refuse to start.
  *
- * Linux only (it reads /proc/<pid>/fd); elsewhere it finds nothing, and the README's warning applies.
+ * Linux only (it reads /proc/<pid>/fd); elsewhere it finds nothing (see canListHolders in import-target.ts).
  * Returns the ids of the other processes, empty when none (or when it cannot tell).
  */
 export function processesHoldingOpen(files: string[]): number[] {

@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs as parseCliArgs } from 'node:util';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
-import { processesHoldingOpen } from './data-dir-guard.js';
+import { answers, findImportTarget } from './import-target.js';
 import { formatSummary, progressReporter } from './import-progress.js';
+import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-runner.js';
 
 const USAGE = `Usage: npm run import -- FILE [--json]
        node dist/src/import/import.cli.js FILE [--json]
@@ -24,12 +25,12 @@ Options:
   -h, --help  show this help
 
 Configuration is the API's (README "Configuration"): DATA_DIR, EVENTSTORE_URL, DATABASE_URL, DATABASE_SCHEMA;
-LOG_LEVEL defaults to warn here. Without EVENTSTORE_URL the embedded event store in DATA_DIR is opened by this
-process: stop an API running on the same DATA_DIR first (the import refuses to start while another process has
-the store open).
+LOG_LEVEL defaults to warn here. When an API runs on the same DATA_DIR, the import goes through it: its commands
+are appended to the API's event store, the API's projections apply them and its queries show them. Otherwise the
+import opens the stores in DATA_DIR itself.
 
-Exit status: 0 every line imported (or already present), 1 some lines rejected, 2 usage or start-up error,
-130 interrupted.
+Exit status: 0 every line imported (or already present), 1 some lines rejected, 2 usage or start-up error (or the
+API imported through stopped), 130 interrupted.
 `;
 
 const EXIT = { ok: 0, rejected: 1, error: 2, interrupted: 130 } as const;
@@ -72,26 +73,31 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // The CLI is quiet by default: its own output is the progress and the summary.
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, SEED: 'false' });
-  const sharedFiles = [
-    ...(config.EVENTSTORE_URL ? [] : [config.eventsDbPath]),
-    ...(config.DATABASE_URL ? [] : [config.readModelsDbPath]),
-  ];
-  const holders = processesHoldingOpen(sharedFiles);
-  if (holders.length > 0) {
-    process.stderr.write(
-      `import: ${path.resolve(config.DATA_DIR)} is in use by another process (pid ${holders.join(', ')}), probably ` +
-        'the API.\nThe embedded event store is a file served by the process that opens it, so two processes must ' +
-        'not share it.\nStop the API and run the import again (the API sees the imported events when it restarts), ' +
-        'or set\nEVENTSTORE_URL (and DATABASE_URL) to stores that both can share.\n',
-    );
+  const env = { LOG_LEVEL: 'warn', ...process.env, SEED: 'false' };
+  const config = loadConfig(env);
+  const target = await findImportTarget(config);
+  if (target.kind === 'refuse') {
+    process.stderr.write(`import: ${target.message}\n`);
     return EXIT.error;
+  }
+  const through = target.kind === 'api' ? target : undefined;
+  if (through) {
+    process.stderr.write(
+      `import: an API runs on ${path.resolve(config.DATA_DIR)} (pid ${through.endpoint.pid}): importing through its event store; ` +
+        'its projections apply the lines\n',
+    );
   }
 
   // Loaded only now, so --help and usage errors answer without loading the whole application.
   const { AppModule } = await import('../app.module.js');
   const { ImportService } = await import('./import.service.js');
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  const { ProjectionRunner } = await import('../infrastructure/projections/projection-runner.js');
+  const { withApiProjections } = await import('./api-projections.js');
+  const module = through
+    ? // The API's event store as an external one, its read store opened shared (the watcher never writes to it).
+      withApiProjections(AppModule.forRoot(loadConfig({ ...env, EVENTSTORE_URL: through.eventStoreUrl, PROJECTIONS_THREAD: 'worker' })))
+    : AppModule.forRoot(config);
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const aborter = new AbortController();
   const interrupt = () => {
@@ -103,23 +109,60 @@ async function main(argv: string[]): Promise<number> {
 
   const reporter = progressReporter(process.stderr, path.basename(file));
   try {
+    let apiGone = false;
+    let probing = false;
     const summary = await app.get(ImportService).importFile(file, {
-      onProgress: (progress) => reporter.onProgress(progress),
+      onProgress: (progress) => {
+        reporter.onProgress(progress);
+        // The API stopped (its event store with it)? Every remaining line would be rejected the same way.
+        if (through && progress.rejection?.error.status === 503 && !probing && !apiGone) {
+          probing = true;
+          void answers(through.eventStoreUrl).then((up) => {
+            probing = false;
+            if (up) return;
+            apiGone = true;
+            aborter.abort();
+          });
+        }
+      },
       signal: aborter.signal,
     });
     reporter.stop();
+    if (through && apiGone) {
+      process.stderr.write(
+        `import: the API's event store (${through.eventStoreUrl}) stopped answering: the remaining lines were not imported.\n` +
+          'Run the import again once the API or nothing runs on the data folder: the lines already imported are not appended twice.\n',
+      );
+    }
+    if (through && !summary.aborted) await untilApiApplied(app.get(ProjectionRunner));
     if (args.json) {
       process.stderr.write(formatSummary(summary));
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
       process.stdout.write(formatSummary(summary));
     }
+    if (apiGone) return EXIT.error;
     return summary.aborted ? EXIT.interrupted : summary.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
   } finally {
     reporter.stop();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     await app.close();
+  }
+}
+
+/** How long an import through the API waits for the API's read models to show its lines before it exits. */
+const API_CATCH_UP_MS = 60_000;
+
+/** So that the API's queries show the import once the command returns (a wait, not a condition of success). */
+async function untilApiApplied(runner: ProjectionRunnerApi): Promise<void> {
+  try {
+    await runner.waitForHead({ timeoutMs: API_CATCH_UP_MS });
+  } catch (error) {
+    process.stderr.write(
+      `import: the API's read models have not applied every line yet (${error instanceof Error ? error.message : String(error)}); ` +
+        'they will show them once its projections catch up\n',
+    );
   }
 }
 
