@@ -14,8 +14,9 @@ export type ReadStoreOptions =
        * Default true: this connection alone uses the file while it is open (SQLite `locking_mode = EXCLUSIVE`, set
        * before WAL is first used, so the WAL index lives in process memory). Every statement then skips the file
        * locks and shared-memory checks SQLite otherwise makes to see other processes' writes: a one-row read went
-       * from ~14 to ~6 us. The data directory already belongs to one process (the import and rebuild CLIs refuse
-       * to run beside the API); false lets other connections (e.g. the sqlite3 shell) read the file meanwhile.
+       * from ~14 to ~6 us. False lets other connections read the file meanwhile: the projection thread's, an import
+       * running beside the API (it reads the API's read models), or the sqlite3 shell. The API opens it shared
+       * whenever the projections run in their own thread (the default); the rebuild CLI refuses to run beside it.
        */
       exclusive?: boolean;
     }
