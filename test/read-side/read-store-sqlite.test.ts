@@ -44,4 +44,27 @@ describe('SQLite read store file', () => {
     expect(countFromOutside(file)).toBe(1);
     await store.close();
   });
+
+  /** The files below `dir` this process holds open (Linux: /proc/self/fd). */
+  const heldBelow = (dir: string): string[] =>
+    fs
+      .readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      })
+      .filter((target) => target.startsWith(dir));
+
+  it('close() releases the file even when the store never ran a query (Kysely opens its driver lazily)', async () => {
+    const own = fs.mkdtempSync(path.join(dir, 'unused-'));
+    for (const exclusive of [true, false]) {
+      const store = await openReadStore({ dialect: 'sqlite', path: path.join(own, `unused-${exclusive}.db`), exclusive });
+      expect(heldBelow(own).length).toBeGreaterThan(0);
+      await store.close();
+      expect(heldBelow(own)).toEqual([]);
+    }
+  });
 });
