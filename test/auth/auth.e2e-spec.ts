@@ -147,6 +147,13 @@ describe('API key configuration', () => {
     expect(loadConfig({ NODE_ENV: 'development', API_KEYS: ' , ' }).API_KEYS).toBeUndefined();
   });
 
+  it('refuses a SEED that is neither true nor false, naming it (README: a bad value stops the process)', () => {
+    for (const SEED of ['nope', 'ture', '2']) expect(() => loadConfig({ SEED })).toThrow(/SEED/);
+    for (const SEED of ['false', '0', 'no', 'off', 'FALSE']) expect(loadConfig({ SEED }).SEED).toBe(false);
+    for (const SEED of ['true', '1', 'yes', 'on', 'True']) expect(loadConfig({ SEED }).SEED).toBe(true);
+    expect(loadConfig({}).SEED).toBe(true);
+  });
+
   it('rejects malformed entries with a message naming the owner', () => {
     expect(() => parseApiKeys('bob:admin:' + hashApiKey('k'))).toThrow(/bob: unknown role "admin"/);
     expect(() => parseApiKeys('bob:editor:not-a-hash')).toThrow(/bob: the hash/);
