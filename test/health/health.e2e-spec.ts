@@ -12,7 +12,7 @@ describe('GET /health', () => {
   it('answers 200 without a key, with both stores and every projection', async () => {
     const response = await fetch(`${app.baseUrl}/health`);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body).toMatchObject({ status: 'up', eventStore: { status: 'up' }, readStore: { status: 'up' } });
     expect(body.projections.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['territory.control.v1', 'audit.fact-index.v1']));
     for (const projection of body.projections) expect(projection).toHaveProperty('lag');
@@ -24,7 +24,7 @@ describe('GET /health', () => {
     await embedded.close();
     const response = await fetch(`${app.baseUrl}/health`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body).toMatchObject({ status: 'down', eventStore: { status: 'down', error: expect.any(String) }, readStore: { status: 'up' } });
     expect(Array.isArray(body.projections)).toBe(true);
   });
