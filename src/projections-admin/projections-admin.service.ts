@@ -121,7 +121,14 @@ export class ProjectionsAdminService {
     if (mode === 'copy') {
       done = this.rebuildIntoCopy(projection, progress).then(() => finish(), finish);
     } else {
-      await this.runner.rebuild(name);
+      try {
+        await this.runner.rebuild(name);
+      } catch (error) {
+        // Not started (the projection thread is down and being started again): record it failed, so that the next
+        // request can start one, and say why rather than answer 500.
+        finish(error as Error);
+        throw illegalState('PROJECTIONS.THREAD_DOWN', `projection "${name}" cannot be rebuilt right now (${(error as Error).message}); retry shortly`, 'name');
+      }
       done = (head === null ? Promise.resolve() : this.runner.waitFor(BigInt(head), { projections: [name], timeoutMs: options.timeoutMs ?? 3_600_000 })).then(
         () => finish(),
         finish,

@@ -88,6 +88,13 @@ describe('GET /admin/audit/streams/:streamName with corrections', () => {
     expect(byCorrelation.body.map((event: any) => event.eventId)).toEqual([correction.eventId]);
   });
 
+  it('an unknown stream is a 404 problem with a code, naming the stream', async () => {
+    const { status, headers, body } = await audit(app, `/admin/audit/streams/city-${freshId('nowhere')}`);
+    expect(status).toBe(404);
+    expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(body).toMatchObject({ status: 404, code: 'AUDIT.UNKNOWN_STREAM', errors: [{ field: 'streamName', message: expect.any(String) }] });
+  });
+
   it('an auditor key cannot send commands (403, nothing appended)', async () => {
     const response = await fetch(`${app.baseUrl}/admin/places/${ids.place}/seizures`, {
       method: 'POST',

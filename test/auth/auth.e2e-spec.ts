@@ -73,6 +73,24 @@ describe('API keys and roles', () => {
     expect((await call(app, 'GET', `/admin/audit/streams/faction-${factionId}`, EDITOR_KEY)).status).toBe(403);
   });
 
+  it('checks the role of the route a percent-encoded path reaches (no role bypass through escapes)', async () => {
+    const factionId = freshId('escaped');
+    for (const path of ['/%61dmin/factions', '/admin/%66actions', '/%61%64%6d%69%6e/factions']) {
+      const response = await call(app, 'POST', path, READER_KEY, { factionId, name: 'Escaped' });
+      expect(response.status).toBe(403);
+      expect(response.type).toContain('application/problem+json');
+    }
+    expect(await streamExists(app, `faction-${factionId}`)).toBe(false);
+    for (const path of ['/%61dmin/audit/streams/city-hama', '/admin/%61udit/correlations/x', '/admin/%70rojections']) {
+      expect((await call(app, 'GET', path, READER_KEY)).status).toBe(403);
+      expect((await call(app, 'GET', path, EDITOR_KEY)).status).toBe(403);
+    }
+    const rebuild = await call(app, 'POST', '/admin/%70rojections/timeline.facts.v1/rebuild', EDITOR_KEY);
+    expect(rebuild.status).toBe(403);
+    expect((await call(app, 'GET', '/admin/%70rojections', AUDITOR_KEY)).status).toBe(200);
+    expect((await call(app, 'GET', '/%68ealth')).status).toBe(200);
+  });
+
   it('lets each role do its part and records the key owner as the actor', async () => {
     const factionId = freshId('alice');
     expect((await call(app, 'POST', '/admin/factions', EDITOR_KEY, { factionId, name: 'By Alice' })).status).toBe(201);
@@ -127,6 +145,13 @@ describe('API key configuration', () => {
     }
     // Outside production such a value is unset, as an empty one is: the development keys apply.
     expect(loadConfig({ NODE_ENV: 'development', API_KEYS: ' , ' }).API_KEYS).toBeUndefined();
+  });
+
+  it('refuses a SEED that is neither true nor false, naming it (README: a bad value stops the process)', () => {
+    for (const SEED of ['nope', 'ture', '2']) expect(() => loadConfig({ SEED })).toThrow(/SEED/);
+    for (const SEED of ['false', '0', 'no', 'off', 'FALSE']) expect(loadConfig({ SEED }).SEED).toBe(false);
+    for (const SEED of ['true', '1', 'yes', 'on', 'True']) expect(loadConfig({ SEED }).SEED).toBe(true);
+    expect(loadConfig({}).SEED).toBe(true);
   });
 
   it('rejects malformed entries with a message naming the owner', () => {

@@ -184,3 +184,28 @@ describe('/admin/projections', () => {
     expect((await send('GET', '/admin/projections', 'no-such-key')).status).toBe(401);
   });
 });
+
+describe('an in-place rebuild asked while the projection thread is down', () => {
+  it('is refused with a 409 problem naming name, and does not block the rebuilds asked once the thread is back', async () => {
+    const { ProjectionRunner } = await import('../../src/infrastructure/projections/projection-runner.js');
+    const runner = app.app.get(ProjectionRunner) as unknown as { thread?: { terminate(): Promise<number> } };
+    await runner.thread!.terminate();
+    for (let i = 0; i < 100 && runner.thread; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(runner.thread).toBeUndefined();
+
+    const refused = await send('POST', '/admin/projections/timeline.facts.v1/rebuild?mode=in-place');
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'PROJECTIONS.THREAD_DOWN', errors: [{ field: 'name' }] });
+
+    // The thread is started again (1 s backoff); a rebuild asked then runs, rather than a 409 "being rebuilt already".
+    for (let i = 0; i < 200; i++) {
+      const health = await send('GET', '/health');
+      if (runner.thread && health.body.projections.every((p: { state: string }) => p.state === 'live')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const rebuilt = await send('POST', '/admin/projections/timeline.facts.v1/rebuild?mode=in-place&wait=true');
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body).toMatchObject({ state: 'done', mode: 'in-place' });
+  });
+});

@@ -42,7 +42,9 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const required = requirementFor(request.url.split('?')[0] ?? '/');
+    // The route Fastify matched, not the raw URL: the router decodes percent-escapes (`/%61dmin/...` is `/admin/...`),
+    // so a policy read off the raw URL would let an escaped path reach a route under a weaker role.
+    const required = requirementFor(request.routeOptions?.url ?? request.url.split('?')[0] ?? '/');
     if (required === 'public') return true;
     if (!apiKeyOf(request)) throw new UnauthorizedException('An API key is required (X-API-Key header or Authorization: Bearer)');
     const principal = principalOf(this.registry, request);

@@ -1,7 +1,8 @@
 import { type EventStoreDBClient, StreamNotFoundError, type ResolvedEvent } from '@eventstore/db-client';
-import { Inject, NotFoundException } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE_CLIENT } from '../../../infrastructure/event-store/event-store.module.js';
+import { notFound } from '../../../shared/domain/domain-error.js';
 
 /** One raw event as an auditor sees it: nothing projected, nothing hidden. */
 export interface AuditedEvent {
@@ -64,7 +65,7 @@ export class StreamHistoryHandler implements IQueryHandler<StreamHistoryQuery, A
       }
       linkAmendments(events);
     } catch (error) {
-      if (error instanceof StreamNotFoundError) throw new NotFoundException(`Stream ${streamName} does not exist`);
+      if (error instanceof StreamNotFoundError) throw notFound('AUDIT.UNKNOWN_STREAM', `stream ${streamName} does not exist`, 'streamName');
       throw error;
     }
     return events;
