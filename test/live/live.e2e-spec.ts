@@ -174,6 +174,63 @@ describe('live updates over Server-Sent Events', () => {
     }
   });
 
+  it('resumes a filtered feed with the facts the filter names by role (speaker, depicted person) and their corrections', async () => {
+    const personId = freshId('jawlani');
+    const placeId = freshId('hama');
+    await post(app, '/admin/people', { personId, name: 'Abu Mohammed al-Jawlani' });
+    await settled(app, '/admin/places', { placeId, name: 'Hama', country: 'Syria' });
+    const statement = (statementId: string, date: string) =>
+      post(app, '/admin/statements', {
+        statementId,
+        speakerPersonId: personId,
+        placeId,
+        occurred: { date, precision: 'day' },
+        quote: 'We entered Hama.',
+        sources: [{ outlet: 'Wire' }],
+      });
+    const first = await SseClient.open(`${app.baseUrl}/live/timeline?personId=${personId}`, { 'x-api-key': READER });
+    const a = await statement(freshId('speech'), '2024-12-05');
+    await first.waitFor(1);
+    first.close();
+    // While disconnected: a second statement, a correction of the first, a statue of the speaker toppled.
+    const b = await statement(freshId('speech'), '2024-12-06');
+    const correction = await post(app, '/admin/corrections', {
+      eventId: a.eventIds[0],
+      changes: { summary: 'He announced the capture of Hama.' },
+      reason: 'summary added',
+      notice: 'We added a summary.',
+    });
+    const statue = await post(app, `/admin/statues/${freshId('statue')}/toppling`, {
+      placeId,
+      depictsPersonId: personId,
+      occurred: { date: '2024-12-06', precision: 'day' },
+      sources: [{ outlet: 'Wire' }],
+    });
+    await app.app.get(ProjectionRunner).waitFor(statue.position);
+    for (const filter of [`personId=${personId}`, `placeId=${placeId}`]) {
+      const resumed = await SseClient.open(`${app.baseUrl}/live/timeline?${filter}`, { 'x-api-key': READER, 'last-event-id': a.position });
+      try {
+        await resumed.waitFor(3);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(resumed.messages.map((m) => m.id)).toEqual([b.position, correction.position, statue.position]);
+        expect(resumed.messages.map((m) => m.data.eventType)).toEqual(['StatementIssued', 'FactCorrected', 'StatueToppled']);
+        expect(resumed.messages.every((m) => m.data.keys.personId === personId && m.data.keys.placeId === placeId)).toBe(true);
+      } finally {
+        resumed.close();
+      }
+    }
+    // The territory model holds no statement: the correction of one is no change to it, live or replayed.
+    const territory = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, { 'x-api-key': READER, 'last-event-id': a.position });
+    const seizure = await seize(placeId, hts, '2024-12-07');
+    try {
+      await territory.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(territory.messages.map((m) => m.id)).toEqual([seizure.position]);
+    } finally {
+      territory.close();
+    }
+  });
+
   it('refuses a Last-Event-ID that is not a log position with 400 problem+json, and no key with 401', async () => {
     const bad = await fetch(`${app.baseUrl}/live/territory`, { headers: { 'x-api-key': READER, 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);
