@@ -238,4 +238,18 @@ describe('live updates over Server-Sent Events', () => {
     expect(((await bad.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('Last-Event-ID');
     expect((await fetch(`${app.baseUrl}/live/territory`)).status).toBe(401);
   });
+
+  it('refuses a misspelt, repeated or malformed filter with 400 problem+json naming it, instead of following everything', async () => {
+    for (const [query, field] of [
+      ['place=hama', 'place'],
+      ['placeId=Hama City', 'placeId'],
+      ['officeId=a&officeId=b', 'officeId'],
+      ['lastEventId=1&lastEventId=2', 'lastEventId'],
+    ] as const) {
+      const response = await fetch(`${app.baseUrl}/live/timeline?${query}`, { headers: { 'x-api-key': READER } });
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
+    }
+  });
 });
