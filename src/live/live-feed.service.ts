@@ -33,8 +33,12 @@ const KEY_FIELDS: Array<keyof ChangeKeys> = ['placeId', 'officeId', 'personId', 
 
 const AMENDMENTS = new Set(['FactCorrected', 'FactRetracted']);
 
+/** A factionId filter also matches the faction a seizure took the place from (as the timeline query does). */
 const matches = (keys: ChangeKeys, wanted: LiveFilter) =>
-  KEY_FIELDS.every((field) => wanted[field] === undefined || keys[field] === wanted[field]);
+  KEY_FIELDS.every(
+    (field) =>
+      wanted[field] === undefined || keys[field] === wanted[field] || (field === 'factionId' && keys.fromFactionId === wanted.factionId),
+  );
 
 /**
  * Turns the projection runner's change feed into per-read-model streams that resume without loss or repeats.

@@ -231,6 +231,43 @@ describe('live updates over Server-Sent Events', () => {
     }
   });
 
+  it('a factionId filter follows the faction a place was seized from, as GET /timeline?factionId= lists it, live and resumed', async () => {
+    const loser = freshId('gov');
+    const placeId = freshId('homs');
+    await post(app, '/admin/factions', { factionId: loser, name: 'Loser' });
+    const registered = await settled(app, '/admin/places', { placeId, name: 'Homs', country: 'Syria' });
+    const feeds = ['timeline', 'territory'];
+    const live = await Promise.all(feeds.map((feed) => SseClient.open(`${app.baseUrl}/live/${feed}?factionId=${loser}`, { 'x-api-key': READER })));
+    try {
+      const seized = await post(app, `/admin/places/${placeId}/seizures`, {
+        factionId: hts,
+        fromFactionId: loser,
+        occurred: { date: '2024-12-07', precision: 'day' },
+        sources: [{ outlet: 'Wire' }],
+      });
+      await app.app.get(ProjectionRunner).waitFor(seized.position);
+      for (const sse of live) {
+        await sse.waitFor(1);
+        expect(sse.messages.map((m) => m.id)).toEqual([seized.position]);
+        expect(sse.messages[0]!.data.keys).toMatchObject({ placeId, factionId: hts, fromFactionId: loser });
+      }
+      const listed = await fetch(`${app.baseUrl}/timeline?factionId=${loser}`, { headers: { 'x-api-key': READER } });
+      expect(((await listed.json()) as Array<{ eventId: string }>).map((item) => item.eventId)).toContain(seized.eventIds[0]);
+      for (const feed of feeds) {
+        const resumed = await SseClient.open(`${app.baseUrl}/live/${feed}?factionId=${loser}`, { 'x-api-key': READER, 'last-event-id': registered.position });
+        try {
+          await resumed.waitFor(1);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(resumed.messages.map((m) => m.id)).toEqual([seized.position]);
+        } finally {
+          resumed.close();
+        }
+      }
+    } finally {
+      live.forEach((sse) => sse.close());
+    }
+  });
+
   it('refuses a Last-Event-ID that is not a log position with 400 problem+json, and no key with 401', async () => {
     const bad = await fetch(`${app.baseUrl}/live/territory`, { headers: { 'x-api-key': READER, 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);
