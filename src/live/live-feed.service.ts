@@ -1,6 +1,7 @@
-import { type EventStoreDBClient, FORWARDS } from '@eventstore/db-client';
+import { type EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
 import { Inject, Injectable } from '@nestjs/common';
 import { filter, Observable, Subject } from 'rxjs';
+import { keysOfFact } from '../contexts/timeline/projections/timeline-facts.projection.js';
 import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.module.js';
 import { type ChangeKeys, projectionBaseName, type ProjectionChange } from '../infrastructure/projections/projection.js';
 import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
@@ -30,14 +31,14 @@ const REPLAY_PAGE = 500;
 
 const KEY_FIELDS: Array<keyof ChangeKeys> = ['placeId', 'officeId', 'personId', 'factionId'];
 
-function keysFromData(data: Record<string, unknown>): ChangeKeys {
-  const keys: ChangeKeys = {};
-  for (const field of KEY_FIELDS) if (typeof data[field] === 'string') keys[field] = data[field] as string;
-  return keys;
-}
+const AMENDMENTS = new Set(['FactCorrected', 'FactRetracted']);
 
+/** A factionId filter also matches the faction a seizure took the place from (as the timeline query does). */
 const matches = (keys: ChangeKeys, wanted: LiveFilter) =>
-  KEY_FIELDS.every((field) => wanted[field] === undefined || keys[field] === wanted[field]);
+  KEY_FIELDS.every(
+    (field) =>
+      wanted[field] === undefined || keys[field] === wanted[field] || (field === 'factionId' && keys.fromFactionId === wanted.factionId),
+  );
 
 /**
  * Turns the projection runner's change feed into per-read-model streams that resume without loss or repeats.
@@ -124,6 +125,7 @@ export class LiveFeedService {
     if (upTo <= after) return;
     const types = new Set(this.registry.list().filter((p) => names.has(p.name)).flatMap((p) => [...p.eventTypes]));
     // Pages read to their end: a read left early stays paused, and client.dispose() then waits on it forever.
+    const targets = new Map<string, Map<string, { type: string; data: Record<string, unknown> }>>();
     let from = after;
     for (;;) {
       let count = 0;
@@ -135,8 +137,19 @@ export class LiveFeedService {
         const position = event?.position ?? resolved.commitPosition ?? last;
         if (position > last) last = position;
         if (!event || event.position <= after || event.position > upTo || !types.has(event.type)) continue;
-        const keys = keysFromData(event.data);
-        if (!matches(keys, wanted)) continue;
+        // The keys the projections report live: a fact's speaker, depicted person, etc. count as its person and
+        // faction, and an amendment concerns the fact it amends (read from its stream, where it always is).
+        let keys = keysOfFact(event.data);
+        let alsoMatches = false;
+        if (AMENDMENTS.has(event.type)) {
+          const target = await this.amendedFact(event.streamName, event.data.eventId, targets);
+          // Live, a projection that does not hold the amended fact reports no change: neither does the replay.
+          if (!target || !types.has(target.type)) continue;
+          const changes = event.type === 'FactCorrected' ? (event.data.changes as Record<string, unknown> | undefined) : undefined;
+          keys = keysOfFact({ ...target.data, ...(changes ?? {}) });
+          alsoMatches = matches(keysOfFact(target.data), wanted);
+        }
+        if (!matches(keys, wanted) && !alsoMatches) continue;
         emit({
           position: event.position,
           data: {
@@ -152,5 +165,31 @@ export class LiveFeedService {
       if (count < REPLAY_PAGE || last >= upTo || last === from) return;
       from = last; // forward reads include their start: that event comes again and is skipped (<= lastSent)
     }
+  }
+
+  /** The event an amendment points at, from the amendment's stream (each stream read once per replay). */
+  private async amendedFact(
+    streamName: string,
+    eventId: unknown,
+    cache: Map<string, Map<string, { type: string; data: Record<string, unknown> }>>,
+  ): Promise<{ type: string; data: Record<string, unknown> } | undefined> {
+    if (typeof eventId !== 'string') return undefined;
+    let events = cache.get(streamName);
+    if (!events) {
+      events = new Map();
+      try {
+        // Read to its end (see replay): a stream is one entity's facts, a short read.
+        for await (const resolved of this.client.readStream(streamName, { direction: FORWARDS, fromRevision: START })) {
+          const event = resolved.event;
+          if (event?.isJson && typeof event.data === 'object' && event.data !== null) {
+            events.set(event.id, { type: event.type, data: event.data as Record<string, unknown> });
+          }
+        }
+      } catch {
+        // A stream that cannot be read (deleted, say): its amendments concern nothing this feed can name.
+      }
+      cache.set(streamName, events);
+    }
+    return events.get(eventId);
   }
 }

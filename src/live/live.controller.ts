@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { validationError } from '../shared/domain/domain-error.js';
+import { type FieldError, validationError, validationErrors } from '../shared/domain/domain-error.js';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '../shared/domain/facts.js';
 import { type LiveFeed, LiveFeedService, type LiveFilter } from './live-feed.service.js';
 
 const KEEP_ALIVE_MS = 15_000;
@@ -19,6 +20,32 @@ function parseResumePoint(header: string | undefined, query: string | undefined)
     );
   }
   return BigInt(value);
+}
+
+/**
+ * The filters, checked as every other query's are: a misspelt, repeated or malformed filter would otherwise follow
+ * the whole read model (or nothing) without a word.
+ */
+function parseFilter(query: Record<string, unknown>): LiveFilter {
+  const errors: FieldError[] = [];
+  const wanted: LiveFilter = {};
+  for (const [field, value] of Object.entries(query)) {
+    if (field === 'lastEventId') {
+      if (typeof value !== 'string') errors.push({ field, message: 'must be given once' });
+      continue;
+    }
+    if (!(FILTER_FIELDS as readonly string[]).includes(field)) {
+      errors.push({ field, message: `unknown filter (use ${FILTER_FIELDS.join(', ')} or lastEventId)` });
+    } else if (typeof value !== 'string') {
+      errors.push({ field, message: 'must be given once' });
+    } else if (value.length > SLUG_MAX_LENGTH || !SLUG_PATTERN.test(value)) {
+      errors.push({ field, message: `must be a slug id (lowercase letters, digits and single dashes, at most ${SLUG_MAX_LENGTH} characters)` });
+    } else {
+      wanted[field as (typeof FILTER_FIELDS)[number]] = value;
+    }
+  }
+  if (errors.length > 0) throw validationErrors(errors);
+  return wanted;
 }
 
 const describeFeed = (feed: LiveFeed) =>
@@ -62,9 +89,8 @@ export class LiveController {
   }
 
   private stream(feed: LiveFeed, request: FastifyRequest, reply: FastifyReply, header: string | undefined, query: Record<string, string>): void {
+    const wanted = parseFilter(query);
     const after = parseResumePoint(header, query.lastEventId);
-    const wanted: LiveFilter = {};
-    for (const field of FILTER_FIELDS) if (typeof query[field] === 'string') wanted[field] = query[field];
 
     reply.hijack();
     const raw = reply.raw;

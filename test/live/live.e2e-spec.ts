@@ -174,11 +174,119 @@ describe('live updates over Server-Sent Events', () => {
     }
   });
 
+  it('resumes a filtered feed with the facts the filter names by role (speaker, depicted person) and their corrections', async () => {
+    const personId = freshId('jawlani');
+    const placeId = freshId('hama');
+    await post(app, '/admin/people', { personId, name: 'Abu Mohammed al-Jawlani' });
+    await settled(app, '/admin/places', { placeId, name: 'Hama', country: 'Syria' });
+    const statement = (statementId: string, date: string) =>
+      post(app, '/admin/statements', {
+        statementId,
+        speakerPersonId: personId,
+        placeId,
+        occurred: { date, precision: 'day' },
+        quote: 'We entered Hama.',
+        sources: [{ outlet: 'Wire' }],
+      });
+    const first = await SseClient.open(`${app.baseUrl}/live/timeline?personId=${personId}`, { 'x-api-key': READER });
+    const a = await statement(freshId('speech'), '2024-12-05');
+    await first.waitFor(1);
+    first.close();
+    // While disconnected: a second statement, a correction of the first, a statue of the speaker toppled.
+    const b = await statement(freshId('speech'), '2024-12-06');
+    const correction = await post(app, '/admin/corrections', {
+      eventId: a.eventIds[0],
+      changes: { summary: 'He announced the capture of Hama.' },
+      reason: 'summary added',
+      notice: 'We added a summary.',
+    });
+    const statue = await post(app, `/admin/statues/${freshId('statue')}/toppling`, {
+      placeId,
+      depictsPersonId: personId,
+      occurred: { date: '2024-12-06', precision: 'day' },
+      sources: [{ outlet: 'Wire' }],
+    });
+    await app.app.get(ProjectionRunner).waitFor(statue.position);
+    for (const filter of [`personId=${personId}`, `placeId=${placeId}`]) {
+      const resumed = await SseClient.open(`${app.baseUrl}/live/timeline?${filter}`, { 'x-api-key': READER, 'last-event-id': a.position });
+      try {
+        await resumed.waitFor(3);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(resumed.messages.map((m) => m.id)).toEqual([b.position, correction.position, statue.position]);
+        expect(resumed.messages.map((m) => m.data.eventType)).toEqual(['StatementIssued', 'FactCorrected', 'StatueToppled']);
+        expect(resumed.messages.every((m) => m.data.keys.personId === personId && m.data.keys.placeId === placeId)).toBe(true);
+      } finally {
+        resumed.close();
+      }
+    }
+    // The territory model holds no statement: the correction of one is no change to it, live or replayed.
+    const territory = await SseClient.open(`${app.baseUrl}/live/territory?placeId=${placeId}`, { 'x-api-key': READER, 'last-event-id': a.position });
+    const seizure = await seize(placeId, hts, '2024-12-07');
+    try {
+      await territory.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(territory.messages.map((m) => m.id)).toEqual([seizure.position]);
+    } finally {
+      territory.close();
+    }
+  });
+
+  it('a factionId filter follows the faction a place was seized from, as GET /timeline?factionId= lists it, live and resumed', async () => {
+    const loser = freshId('gov');
+    const placeId = freshId('homs');
+    await post(app, '/admin/factions', { factionId: loser, name: 'Loser' });
+    const registered = await settled(app, '/admin/places', { placeId, name: 'Homs', country: 'Syria' });
+    const feeds = ['timeline', 'territory'];
+    const live = await Promise.all(feeds.map((feed) => SseClient.open(`${app.baseUrl}/live/${feed}?factionId=${loser}`, { 'x-api-key': READER })));
+    try {
+      const seized = await post(app, `/admin/places/${placeId}/seizures`, {
+        factionId: hts,
+        fromFactionId: loser,
+        occurred: { date: '2024-12-07', precision: 'day' },
+        sources: [{ outlet: 'Wire' }],
+      });
+      await app.app.get(ProjectionRunner).waitFor(seized.position);
+      for (const sse of live) {
+        await sse.waitFor(1);
+        expect(sse.messages.map((m) => m.id)).toEqual([seized.position]);
+        expect(sse.messages[0]!.data.keys).toMatchObject({ placeId, factionId: hts, fromFactionId: loser });
+      }
+      const listed = await fetch(`${app.baseUrl}/timeline?factionId=${loser}`, { headers: { 'x-api-key': READER } });
+      expect(((await listed.json()) as Array<{ eventId: string }>).map((item) => item.eventId)).toContain(seized.eventIds[0]);
+      for (const feed of feeds) {
+        const resumed = await SseClient.open(`${app.baseUrl}/live/${feed}?factionId=${loser}`, { 'x-api-key': READER, 'last-event-id': registered.position });
+        try {
+          await resumed.waitFor(1);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(resumed.messages.map((m) => m.id)).toEqual([seized.position]);
+        } finally {
+          resumed.close();
+        }
+      }
+    } finally {
+      live.forEach((sse) => sse.close());
+    }
+  });
+
   it('refuses a Last-Event-ID that is not a log position with 400 problem+json, and no key with 401', async () => {
     const bad = await fetch(`${app.baseUrl}/live/territory`, { headers: { 'x-api-key': READER, 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(((await bad.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('Last-Event-ID');
     expect((await fetch(`${app.baseUrl}/live/territory`)).status).toBe(401);
+  });
+
+  it('refuses a misspelt, repeated or malformed filter with 400 problem+json naming it, instead of following everything', async () => {
+    for (const [query, field] of [
+      ['place=hama', 'place'],
+      ['placeId=Hama City', 'placeId'],
+      ['officeId=a&officeId=b', 'officeId'],
+      ['lastEventId=1&lastEventId=2', 'lastEventId'],
+    ] as const) {
+      const response = await fetch(`${app.baseUrl}/live/timeline?${query}`, { headers: { 'x-api-key': READER } });
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
+    }
   });
 });

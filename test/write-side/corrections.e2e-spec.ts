@@ -218,6 +218,19 @@ describe('RetractFact', () => {
   });
 
   it('an unknown eventId is a 404 naming it', () => expectRejected([city()], () => retract(randomUUID()), 404, 'eventId'));
+
+  it('a retracted statement can be recorded anew under its id, as the identity-change error advises', async () => {
+    const statementId = freshId('speech');
+    const body = { statementId, speakerPersonId: ids.person, occurred: day('2024-12-05'), quote: 'Hi.', sources };
+    const said = (await ok('/admin/statements', body)).body.eventIds[0] as string;
+    const advice = await correct(said, { statementId: freshId('other') });
+    expect(advice.body.errors[0].message).toContain('retract the fact and record it anew');
+    expect((await retract(said)).status).toBe(201);
+    const again = await post(app, '/admin/statements', { ...body, quote: 'Hello.' });
+    expect(again.status).toBe(201);
+    expect((await readStream(app, `statement-${statementId}`)).map((event) => event.type)).toEqual(['StatementIssued', 'FactRetracted', 'StatementIssued']);
+    await expectRejected([`statement-${statementId}`], () => post(app, '/admin/statements', body), 409, 'statementId', 'STATEMENTS.STATEMENT_ALREADY_ISSUED');
+  });
 });
 
 describe('as import lines (the command catalog)', () => {

@@ -39,6 +39,8 @@ export interface ChangeKeys {
   officeId?: string;
   personId?: string;
   factionId?: string;
+  /** The faction a seizure took the place from: it concerns that faction too, so a factionId filter matches it. */
+  fromFactionId?: string;
 }
 
 /** Emitted on the change feed after the transaction that applied it committed. */

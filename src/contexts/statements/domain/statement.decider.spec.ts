@@ -26,6 +26,12 @@ describe('statement decider', () => {
     spec.given([{ type: 'StatementIssued', data: issue().data }]).when(issue({ quote: 'Other words.' })).thenThrows('STATEMENTS.STATEMENT_ALREADY_ISSUED', (e) =>
       expect(e.errors[0].field).toBe('statementId')));
 
+  it('a statement whose issuing was retracted can be recorded anew under its id', () =>
+    spec
+      .given([{ type: 'StatementIssued', data: issue().data, id: 'e1' }, { type: 'FactRetracted', data: { eventId: 'e1', reason: 'misattributed', notice: 'Withdrawn.' } }])
+      .when(issue({ quote: 'Other words.' }))
+      .then([{ type: 'StatementIssued', data: issue({ quote: 'Other words.' }).data }]));
+
   it('requires each source to have an outlet or a url', () =>
     spec.given([]).when(issue({ sources: [{ note: 'heard' }] })).thenThrows('STATEMENTS.SOURCE_INCOMPLETE'));
 });

@@ -1,23 +1,34 @@
+import type { FactRetracted } from '../../../shared/domain/corrections.events.js';
 import type { Decider } from '../../../shared/domain/decider.js';
 import { illegalState } from '../../../shared/domain/domain-error.js';
 import { assertFact, cleanSources, defined } from '../../../shared/domain/fact-rules.js';
 import type { StatementCommand } from './statements.commands.js';
 import type { StatementEvent } from './statements.events.js';
 
-/** The `statement-<statementId>` stream: a statement is issued once; its id is chosen by the editor. */
+/**
+ * The `statement-<statementId>` stream: a statement is issued once; its id is chosen by the editor. A retracted
+ * statement can be recorded anew under its id (what a correction of its identity is told to do).
+ */
 export interface StatementState {
-  issued: boolean;
+  /** Ids of the StatementIssued events not retracted ('' when read without ids). */
+  issued: string[];
 }
 
-export const statementDecider: Decider<StatementCommand, StatementEvent, StatementState> = {
-  initialState: () => ({ issued: false }),
+export type StatementStreamEvent = (StatementEvent | FactRetracted) & { id?: string };
 
-  evolve: (state, event) => (event.type === 'StatementIssued' ? { issued: true } : state),
+export const statementDecider: Decider<StatementCommand, StatementStreamEvent, StatementState> = {
+  initialState: () => ({ issued: [] }),
+
+  evolve(state, event) {
+    if (event.type === 'StatementIssued') return { issued: [...state.issued, event.id ?? ''] };
+    if (event.type === 'FactRetracted') return { issued: state.issued.filter((id) => id !== event.data.eventId) };
+    return state;
+  },
 
   decide(command, state) {
     const { statementId, speakerPersonId, onBehalfOfFactionId, occurred, quote, summary, medium, placeId, sources, confidence } =
       command.data;
-    if (state.issued) {
+    if (state.issued.length > 0) {
       throw illegalState('STATEMENTS.STATEMENT_ALREADY_ISSUED', `statement ${statementId} already exists`, 'statementId');
     }
     assertFact(command.data, 'STATEMENTS');

@@ -58,7 +58,7 @@ describe('territory.control.v1 projection (real read store)', () => {
       const seizure = seized(placeId, 'hts', '2024-12-05', { fromFactionId: 'syrian-government' });
       const [, result] = await harness.given(registration, seizure);
       expect(result.changes).toEqual([
-        expect.objectContaining({ projection: 'territory.control.v1', eventType: 'CitySeized', eventId: seizure.id, keys: { placeId, factionId: 'hts' }, position: seizure.position.toString() }),
+        expect.objectContaining({ projection: 'territory.control.v1', eventType: 'CitySeized', eventId: seizure.id, keys: { placeId, factionId: 'hts', fromFactionId: 'syrian-government' }, position: seizure.position.toString() }),
       ]);
       expect(await model.history(placeId)).toEqual([
         { controller: 'syrian-government', from: null, to: '2024-12-05', disputed: false, contenders: ['syrian-government'], sourceEventIds: [seizure.id], approximate: false },

@@ -168,7 +168,7 @@ export class TerritoryControlProjection implements Projection {
       }),
     );
     this.touch(tx, data.placeId);
-    return { placeId: data.placeId, factionId: data.factionId };
+    return { placeId: data.placeId, factionId: data.factionId, ...(typeof data.fromFactionId === 'string' && { fromFactionId: data.fromFactionId }) };
   }
 
   private async amended(event: ProjectedEvent<FactCorrectedData | FactRetractedData>, tx: ReadTx) {

@@ -27,7 +27,7 @@ describe('timeline.facts.v1 projection (real read store)', () => {
   };
 
   const facts: Array<[string, (id: string) => Record<string, unknown>, (id: string) => Record<string, string>]> = [
-    ['CitySeized', (id) => ({ placeId: id, factionId: 'hts', fromFactionId: 'gov', occurred: day('2024-12-05'), sources, summary: 'HTS took it' }), (id) => ({ placeId: id, factionId: 'hts' })],
+    ['CitySeized', (id) => ({ placeId: id, factionId: 'hts', fromFactionId: 'gov', occurred: day('2024-12-05'), sources, summary: 'HTS took it' }), (id) => ({ placeId: id, factionId: 'hts', fromFactionId: 'gov' })],
     ['StatueToppled', (id) => ({ statueId: id, placeId: 'hama', depictsPersonId: 'hafez', toppledByFactionId: 'hts', occurred: day('2024-12-06'), sources, description: 'down' }), () => ({ placeId: 'hama', personId: 'hafez', factionId: 'hts' })],
     ['StatementIssued', (id) => ({ statementId: id, speakerPersonId: 'jawlani', onBehalfOfFactionId: 'hts', quote: 'We are here', occurred: day('2024-12-07'), sources }), () => ({ personId: 'jawlani', factionId: 'hts' })],
     ['OfficeAssumed', (id) => ({ officeId: id, personId: 'bashar', acting: false, occurred: day('2000-07-17'), sources }), (id) => ({ officeId: id, personId: 'bashar' })],
@@ -62,7 +62,7 @@ describe('timeline.facts.v1 projection (real read store)', () => {
         { streamName: `city-${placeId}`, metadata: { actor: 'editor-7' } },
       );
       const [, result] = await harness.given(seizure, correction);
-      expect(result.changes.map((change) => change.keys)).toEqual([{ placeId, factionId: 'hts' }]);
+      expect(result.changes.map((change) => change.keys)).toEqual([{ placeId, factionId: 'hts', fromFactionId: 'gov' }]);
       const [item] = await model.timeline({ placeId });
       expect(item).toMatchObject({ effectiveDate: '2024-12-04', occurred: day('2024-12-04') });
       expect(item.corrections).toEqual([{ eventId: correction.id, notice: 'An earlier version gave 5 December.', reason: 'wrong day', actor: 'editor-7', recordedAt: correction.recordedAt }]);

@@ -24,6 +24,7 @@ export function keysOfFact(data: Record<string, unknown>): ChangeKeys {
   if (personId) keys.personId = personId;
   const factionId = first(FACTION_FIELDS);
   if (factionId) keys.factionId = factionId;
+  if (typeof data.fromFactionId === 'string') keys.fromFactionId = data.fromFactionId;
   return keys;
 }
 
