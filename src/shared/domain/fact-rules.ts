@@ -34,3 +34,18 @@ export const cleanSources = (sources: Source[]): Source[] =>
 export function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }
+
+/**
+ * The ids of a stream's facts of `factType` still standing after `event`: a fact is added when recorded and dropped
+ * when retracted ('' stands for a fact read without its id). For streams whose fact may be recorded once, and anew
+ * once retracted (a statement, a statue's toppling).
+ */
+export function standingFacts(
+  standing: readonly string[],
+  event: { type: string; id?: string; data?: unknown },
+  factType: string,
+): readonly string[] {
+  if (event.type === factType) return [...standing, event.id ?? ''];
+  if (event.type === 'FactRetracted') return standing.filter((id) => id !== (event.data as { eventId?: string }).eventId);
+  return standing;
+}

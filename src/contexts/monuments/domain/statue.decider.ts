@@ -1,7 +1,7 @@
 import type { FactRetracted } from '../../../shared/domain/corrections.events.js';
 import type { Decider } from '../../../shared/domain/decider.js';
 import { illegalState } from '../../../shared/domain/domain-error.js';
-import { assertFact, cleanSources, defined } from '../../../shared/domain/fact-rules.js';
+import { assertFact, cleanSources, defined, standingFacts } from '../../../shared/domain/fact-rules.js';
 import type { StatueCommand } from './monuments.commands.js';
 import type { StatueEvent } from './monuments.events.js';
 
@@ -11,7 +11,7 @@ import type { StatueEvent } from './monuments.events.js';
  */
 export interface StatueState {
   /** Ids of the StatueToppled events not retracted ('' when read without ids). */
-  topplings: string[];
+  topplings: readonly string[];
 }
 
 export type StatueStreamEvent = (StatueEvent | FactRetracted) & { id?: string };
@@ -20,9 +20,8 @@ export const statueDecider: Decider<StatueCommand, StatueStreamEvent, StatueStat
   initialState: () => ({ topplings: [] }),
 
   evolve(state, event) {
-    if (event.type === 'StatueToppled') return { topplings: [...state.topplings, event.id ?? ''] };
-    if (event.type === 'FactRetracted') return { topplings: state.topplings.filter((id) => id !== event.data.eventId) };
-    return state;
+    const topplings = standingFacts(state.topplings, event, 'StatueToppled');
+    return topplings === state.topplings ? state : { topplings };
   },
 
   decide(command, state) {

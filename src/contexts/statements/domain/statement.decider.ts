@@ -1,7 +1,7 @@
 import type { FactRetracted } from '../../../shared/domain/corrections.events.js';
 import type { Decider } from '../../../shared/domain/decider.js';
 import { illegalState } from '../../../shared/domain/domain-error.js';
-import { assertFact, cleanSources, defined } from '../../../shared/domain/fact-rules.js';
+import { assertFact, cleanSources, defined, standingFacts } from '../../../shared/domain/fact-rules.js';
 import type { StatementCommand } from './statements.commands.js';
 import type { StatementEvent } from './statements.events.js';
 
@@ -11,7 +11,7 @@ import type { StatementEvent } from './statements.events.js';
  */
 export interface StatementState {
   /** Ids of the StatementIssued events not retracted ('' when read without ids). */
-  issued: string[];
+  issued: readonly string[];
 }
 
 export type StatementStreamEvent = (StatementEvent | FactRetracted) & { id?: string };
@@ -20,9 +20,8 @@ export const statementDecider: Decider<StatementCommand, StatementStreamEvent, S
   initialState: () => ({ issued: [] }),
 
   evolve(state, event) {
-    if (event.type === 'StatementIssued') return { issued: [...state.issued, event.id ?? ''] };
-    if (event.type === 'FactRetracted') return { issued: state.issued.filter((id) => id !== event.data.eventId) };
-    return state;
+    const issued = standingFacts(state.issued, event, 'StatementIssued');
+    return issued === state.issued ? state : { issued };
   },
 
   decide(command, state) {
