@@ -119,9 +119,25 @@ interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU µs per request: the API's thread, and the whole process (API, store, projections, load generator). */
+  cpu?: { mainUs: number; allUs: number };
+}
+
+/** CPU seconds (user + system) of this process's main thread and of all its threads, from /proc (Linux); null elsewhere. */
+function cpuSeconds(): { main: number; all: number } | null {
+  const ticks = (file: string) => {
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  };
+  try {
+    return { main: ticks(`/proc/${process.pid}/task/${process.pid}/stat`), all: ticks(`/proc/${process.pid}/stat`) };
+  } catch {
+    return null;
+  }
 }
 
 function fire(url: string, setupRequest: string, extra: Partial<autocannon.Options> = {}): Promise<LoadResult> {
+  const before = cpuSeconds();
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -135,7 +151,13 @@ function fire(url: string, setupRequest: string, extra: Partial<autocannon.Optio
       } as autocannon.Options,
       (error, result) => {
         if (error) return reject(error);
+        const after = cpuSeconds();
+        const cpu =
+          before && after && result.requests.total > 0
+            ? { mainUs: ((after.main - before.main) * 1e6) / result.requests.total, allUs: ((after.all - before.all) * 1e6) / result.requests.total }
+            : undefined;
         resolve({
+          cpu,
           rps: result.requests.average,
           p50: result.latency.p50,
           p99: result.latency.p99,
@@ -235,7 +257,7 @@ interface Comparison {
   measured: LoadResult;
   /** Median over the rounds of measured.rps / baseline.rps. */
   ratio: number;
-  rounds: Array<{ baseline: number; measured: number }>;
+  rounds: Array<{ baseline: number; measured: number; cpu: string }>;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -262,12 +284,15 @@ async function compare(app: BenchApp['app'], url: string, baseline: string, meas
     baseline: pick('baseline'),
     measured: pick('measured'),
     ratio: median(rounds.map((r) => r.measured.rps / r.baseline.rps)),
-    rounds: rounds.map((r) => ({ baseline: r.baseline.rps, measured: r.measured.rps })),
+    rounds: rounds.map((r) => ({ baseline: r.baseline.rps, measured: r.measured.rps, cpu: `${cpuText(r.baseline)} / ${cpuText(r.measured)}` })),
   };
 }
 
+const cpuText = (r: LoadResult) => (r.cpu ? `${fmt(r.cpu.mainUs)}+${fmt(r.cpu.allUs - r.cpu.mainUs)}` : '?');
+
 const roundsLine = (c: Comparison) =>
-  `    rounds (do-nothing / measured req/s): ${c.rounds.map((r) => `${fmt(r.baseline)} / ${fmt(r.measured)}`).join(', ')}`;
+  `    rounds (do-nothing / measured req/s): ${c.rounds.map((r) => `${fmt(r.baseline)} / ${fmt(r.measured)}`).join(', ')}\n` +
+  `    CPU µs per request, API thread + other threads (do-nothing / measured): ${c.rounds.map((r) => r.cpu).join(', ')}`;
 
 /** Alternating rounds of the do-nothing endpoint and `script`; prints both, every round, and `verdict`. */
 async function measure(
