@@ -188,8 +188,9 @@ const dispute = (entry: TimelineEntry, rival: TimelineEntry) => {
 
 /**
  * Two standing seizures of one place by different factions whose dates share a day dispute each other: effective
- * the same day, or a later-starting one inside an earlier one's month or year ("2012-07" and "2012-07-15"), unless
- * the later-starting one names the earlier one's faction as the one it took the place from (`fromFactionId`).
+ * the same day, or a later-starting one whose first day falls in an earlier one's month or year ("2012-07" and
+ * "2012-07-15"), unless the later-starting one names the earlier one's faction as the one it took the place from
+ * (`fromFactionId`). The territory read model marks the interval beginning at the later-starting one disputed.
  */
 function markDisputes(entries: TimelineEntry[]): void {
   const seizures = new Map<string, TimelineEntry[]>();
