@@ -10,6 +10,7 @@ import type { TestApp } from '../support/test-app.js';
  */
 const EDITOR_KEY = `editor-${randomBytes(8).toString('hex')}`;
 const READER_KEY = `reader-${randomBytes(8).toString('hex')}`;
+const AUDITOR_KEY = `auditor-${randomBytes(8).toString('hex')}`;
 const uid = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 const sources = [{ outlet: 'Reuters', url: 'https://example.org/report' }];
 
@@ -23,25 +24,27 @@ describe('read side over HTTP', () => {
     jest.unstable_mockModule('@fastify/static', () => ({ default: async () => undefined }));
     const { startTestApp } = await import('../support/test-app.js');
     const { ProjectionRunner } = await import('../../src/infrastructure/projections/projection-runner.js');
-    t = await startTestApp({ API_KEYS: `e2e-editor:editor:${hashApiKey(EDITOR_KEY)},e2e-reader:reader:${hashApiKey(READER_KEY)}` });
+    t = await startTestApp({
+      API_KEYS: `e2e-editor:editor:${hashApiKey(EDITOR_KEY)},e2e-reader:reader:${hashApiKey(READER_KEY)},e2e-auditor:auditor:${hashApiKey(AUDITOR_KEY)}`,
+    });
     runner = t.app.get(ProjectionRunner);
   });
   afterAll(() => t.close());
 
-  async function command(path: string, body: object): Promise<{ position: string }> {
+  async function command(path: string, body: object): Promise<{ position: string; eventIds: string[] }> {
     const response = await fetch(`${t.baseUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY },
       body: JSON.stringify(body),
     });
-    const json = (await response.json()) as { position: string };
+    const json = (await response.json()) as { position: string; eventIds: string[] };
     if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
     await runner.waitFor(json.position);
     return json;
   }
 
-  async function query(path: string): Promise<{ status: number; body: any; type: string | null }> {
-    const response = await fetch(`${t.baseUrl}${path}`, { headers: { 'x-api-key': READER_KEY } });
+  async function query(path: string, key = READER_KEY): Promise<{ status: number; body: any; type: string | null }> {
+    const response = await fetch(`${t.baseUrl}${path}`, { headers: { 'x-api-key': key } });
     return { status: response.status, body: await response.json(), type: response.headers.get('content-type') };
   }
 
@@ -131,6 +134,84 @@ describe('read side over HTTP', () => {
       const disputed = await query(`/territory/places/${homs}/control?asOf=2020-01-01`);
       expect(disputed.body).toMatchObject({ controller: hts, disputed: true, contenders: [hts, sdf].sort() });
       expect(disputed.body.sourceEventIds).toHaveLength(2);
+    });
+
+    describe('seizures by different factions on overlapping dates', () => {
+      const [a, b] = [uid('a'), uid('b')];
+      const month = { date: '2012-07', precision: 'month' };
+      const day = { date: '2012-07-15', precision: 'day' };
+
+      beforeAll(async () => {
+        await command('/admin/factions', { factionId: a, name: 'Faction A' });
+        await command('/admin/factions', { factionId: b, name: 'Faction B' });
+      });
+
+      async function place(): Promise<string> {
+        const placeId = uid('raqqa');
+        await command('/admin/places', { placeId, name: 'Raqqa', country: 'SY' });
+        return placeId;
+      }
+
+      it.each([
+        ['the month report first', false],
+        ['the day report first', true],
+      ])('A seized it in "2012-07", B on 2012-07-15 (%s): B\'s interval is disputed with both sources, both timeline entries disputed', async (_order, dayFirst) => {
+        const placeId = await place();
+        const seize = (factionId: string, occurred: object) => command(`/admin/places/${placeId}/seizures`, { factionId, occurred, sources });
+        const [first, second] = dayFirst ? [await seize(b, day), await seize(a, month)] : [await seize(a, month), await seize(b, day)];
+        const [byA, byB] = dayFirst ? [second.eventIds[0], first.eventIds[0]] : [first.eventIds[0], second.eventIds[0]];
+        const inRecordingOrder = [first.eventIds[0], second.eventIds[0]];
+
+        const control = await query(`/territory/places/${placeId}/control?asOf=2012-07-20`);
+        expect(control.status).toBe(200);
+        expect(control.body).toEqual({
+          placeId,
+          controller: b,
+          since: '2012-07-15',
+          until: null,
+          disputed: true,
+          contenders: [a, b].sort(),
+          sourceEventIds: inRecordingOrder,
+          approximate: false,
+        });
+        expect((await query(`/territory/places/${placeId}/control?asOf=2012-07-10`)).body).toMatchObject({ controller: a, since: '2012-07-01', until: '2012-07-15', disputed: false, sourceEventIds: [byA], approximate: true });
+        // The recomputation (asAt) agrees with the stored timeline; before the second report nothing was disputed.
+        expect((await query(`/territory/places/${placeId}/control?asOf=2012-07-20&asAt=18446744073709551615`)).body).toEqual(control.body);
+        expect((await query(`/territory/places/${placeId}/control?asOf=2012-07-20&asAt=${first.position}`)).body.disputed).toBe(false);
+
+        const history = await query(`/territory/places/${placeId}/history`);
+        expect(history.body.map((p: any) => [p.controller, p.from, p.to, p.disputed, p.contenders, p.sourceEventIds])).toEqual([
+          [a, '2012-07-01', '2012-07-15', false, [a], [byA]],
+          [b, '2012-07-15', null, true, [a, b].sort(), inRecordingOrder],
+        ]);
+
+        const timeline = await query(`/timeline?placeId=${placeId}`);
+        expect(timeline.status).toBe(200);
+        expect(timeline.body.map((entry: any) => [entry.eventId, entry.factionId, entry.disputed, entry.disputedWith])).toEqual([
+          [byA, a, true, [byB]],
+          [byB, b, true, [byA]],
+        ]);
+
+        // The explain endpoint lists both sources.
+        const explained = await query(`/admin/audit/explain/territory/places/${placeId}/control?asOf=2012-07-20`, AUDITOR_KEY);
+        expect(explained.status).toBe(200);
+        expect(explained.body.events.map((event: any) => event.eventId)).toEqual(inRecordingOrder);
+      });
+
+      it('does not dispute B\'s report when it says B took the place from A', async () => {
+        const placeId = await place();
+        const byA = await command(`/admin/places/${placeId}/seizures`, { factionId: a, occurred: month, sources });
+        const byB = await command(`/admin/places/${placeId}/seizures`, { factionId: b, fromFactionId: a, occurred: day, sources });
+        expect((await query(`/territory/places/${placeId}/control?asOf=2012-07-20`)).body).toMatchObject({ controller: b, disputed: false, contenders: [b], sourceEventIds: byB.eventIds });
+        expect((await query(`/territory/places/${placeId}/history`)).body.map((p: any) => [p.controller, p.from, p.to, p.disputed])).toEqual([
+          [a, '2012-07-01', '2012-07-15', false],
+          [b, '2012-07-15', null, false],
+        ]);
+        expect((await query(`/timeline?placeId=${placeId}`)).body.map((entry: any) => [entry.eventId, entry.disputed, entry.disputedWith])).toEqual([
+          [byA.eventIds[0], false, []],
+          [byB.eventIds[0], false, []],
+        ]);
+      });
     });
 
     it('answers controller null for a registered place nothing is known about', async () => {

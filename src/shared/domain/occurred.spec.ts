@@ -1,7 +1,7 @@
 import type { Decider } from './decider.js';
 import { illegalState } from './domain-error.js';
 import { deciderSpecification } from './decider-specification.js';
-import { occurredDateProblem, occurredStart } from './occurred.js';
+import { occurredDateProblem, occurredStart, shareADay } from './occurred.js';
 
 describe('occurredDateProblem', () => {
   it.each([
@@ -31,6 +31,34 @@ describe('occurredDateProblem', () => {
     expect(occurredStart({ date: '2024', precision: 'year' })).toBe('2024-01-01');
     expect(occurredStart({ date: '2024-12', precision: 'month' })).toBe('2024-12-01');
     expect(occurredStart({ date: '2024-12-05', precision: 'day' })).toBe('2024-12-05');
+  });
+});
+
+describe('shareADay', () => {
+  const day = (date: string) => ({ date, precision: 'day' as const });
+  const month = (date: string) => ({ date, precision: 'month' as const });
+  const year = (date: string) => ({ date, precision: 'year' as const });
+
+  it.each([
+    [month('2012-07'), day('2012-07-15')],
+    [month('2012-07'), day('2012-07-31')],
+    [year('2012'), month('2012-12')],
+    [year('2012'), day('2012-01-01')],
+    [day('2012-07-15'), day('2012-07-15')],
+    [month('2024-02'), day('2024-02-29')],
+  ])('%o and %o share a day (both ways)', (a, b) => {
+    expect(shareADay(a, b)).toBe(true);
+    expect(shareADay(b, a)).toBe(true);
+  });
+
+  it.each([
+    [month('2012-07'), day('2012-08-01')],
+    [month('2012-07'), day('2012-06-30')],
+    [year('2012'), day('2013-01-01')],
+    [day('2012-07-15'), day('2012-07-16')],
+  ])('%o and %o share no day (both ways)', (a, b) => {
+    expect(shareADay(a, b)).toBe(false);
+    expect(shareADay(b, a)).toBe(false);
   });
 });
 

@@ -56,3 +56,8 @@ export function occurredEnd(occurred: Occurred): string {
   }
   return occurred.date;
 }
+
+/** Whether two valid times share at least one day (`2012-07` and `2012-07-15` do; `2012-07` and `2012-08-01` do not). */
+export function shareADay(a: Occurred, b: Occurred): boolean {
+  return occurredStart(a) <= occurredEnd(b) && occurredStart(b) <= occurredEnd(a);
+}

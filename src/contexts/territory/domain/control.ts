@@ -1,5 +1,5 @@
 import type { Confidence, Occurred, Precision } from '../../../shared/domain/facts.js';
-import { isValidOccurred, occurredStart } from '../../../shared/domain/occurred.js';
+import { isValidOccurred, occurredEnd, occurredStart, shareADay } from '../../../shared/domain/occurred.js';
 
 /**
  * Territorial control as a pure function of the seizure facts known about one place. The read model stores the
@@ -26,11 +26,15 @@ export interface ControlInterval {
   controller: string | null;
   from: string | null;
   to: string | null;
-  /** Several factions were reported taking it on the same day, or a report's confidence is "disputed". */
+  /**
+   * Several factions were reported taking it on the same day; or a report of another faction's seizure, starting
+   * earlier, has a date sharing a day with the report this interval begins at (see `disputesEarlier`); or a
+   * report's confidence is "disputed".
+   */
   disputed: boolean;
   /** The factions reported in control over this interval (one unless disputed), sorted. */
   contenders: string[];
-  /** The events that establish this interval, in recording order. */
+  /** The events that establish this interval, with the earlier-starting reports it disputes, in recording order. */
   sourceEventIds: string[];
   /** The start is known only to the month or year. */
   approximate: boolean;
@@ -52,6 +56,15 @@ function lastRecorded(facts: SeizureFact[]): SeizureFact {
 }
 
 const isApproximate = (precision: Precision) => precision !== 'day';
+
+/**
+ * Two reports of different factions seizing the place whose dates share a day cannot be ordered by their dates:
+ * the later-starting one disputes the earlier-starting one, unless it says it took the place from that faction
+ * (`fromFactionId`), which orders them.
+ */
+function disputesEarlier(later: SeizureFact, earlier: SeizureFact): boolean {
+  return later.factionId !== earlier.factionId && later.fromFactionId !== earlier.factionId && shareADay(earlier.occurred, later.occurred);
+}
 
 export function computeControlIntervals(facts: readonly SeizureFact[]): ControlInterval[] {
   const valid = facts.filter((fact) => fact.factionId && fact.occurred && isValidOccurred(fact.occurred));
@@ -82,9 +95,15 @@ export function computeControlIntervals(facts: readonly SeizureFact[]): ControlI
     });
   }
 
+  // The reports of earlier groups whose dates still cover the current group's first day (a month or a year).
+  let open: SeizureFact[] = [];
   for (const group of ordered) {
+    open = open.filter((earlier) => occurredEnd(earlier.occurred) >= group.validFrom);
     const facts = [...group.facts].sort(byRecording);
-    const contenders = [...new Set(facts.map((fact) => fact.factionId))].sort();
+    // The interval begins at this group; the earlier-starting reports it disputes are listed with it.
+    const rivals = open.filter((earlier) => facts.some((later) => disputesEarlier(later, earlier)));
+    open.push(...facts);
+    const contenders = [...new Set([...facts, ...rivals].map((fact) => fact.factionId))].sort();
     const disputed = contenders.length > 1 || facts.some((fact) => fact.confidence === 'disputed');
     const interval: ControlInterval = {
       controller: lastRecorded(facts).factionId,
@@ -92,7 +111,7 @@ export function computeControlIntervals(facts: readonly SeizureFact[]): ControlI
       to: null,
       disputed,
       contenders,
-      sourceEventIds: facts.map((fact) => fact.eventId),
+      sourceEventIds: [...facts, ...rivals].sort(byRecording).map((fact) => fact.eventId),
       approximate: facts.every((fact) => isApproximate(fact.occurred.precision)),
       inferred: false,
     };

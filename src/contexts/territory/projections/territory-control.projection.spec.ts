@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ProjectionHarness } from '../../../infrastructure/projections/testing/projection-harness.js';
-import { TerritoryReadModel } from '../queries/territory.read-model.js';
+import { computeControlIntervals } from '../domain/control.js';
+import { TerritoryReadModel, toPeriod } from '../queries/territory.read-model.js';
+import { loadSeizures } from './territory-facts.js';
 import { TerritoryControlProjection } from './territory-control.projection.js';
 
 const source = [{ outlet: 'Reuters', url: 'https://example.org/hama' }];
@@ -90,6 +92,56 @@ describe('territory.control.v1 projection (real read store)', () => {
         contenders: ['hts', 'sna'],
         sourceEventIds: [a.id, b.id],
       });
+    });
+
+    it('rewrites the intervals an earlier-starting overlapping report recorded later disputes, as a recomputation from scratch would', async () => {
+      const placeId = uid('homs');
+      const stream = { streamName: `city-${placeId}` };
+      const seizedIn = (factionId: string, date: string, precision: 'month' | 'year', extra: object = {}) =>
+        harness.event('CitySeized', { placeId, factionId, occurred: { date, precision }, sources: source, ...extra }, stream);
+      const fromScratch = async () => computeControlIntervals(await loadSeizures(harness.store.db, placeId)).map(toPeriod);
+      const brief = async () => (await model.history(placeId)).map((p) => [p.controller, p.from, p.to, p.disputed, p.contenders, p.sourceEventIds]);
+
+      // B's day report first; A's month report (starting earlier) recorded after it; then C's year report.
+      const b = seized(placeId, 'b', '2012-07-15');
+      const a = seizedIn('a', '2012-07', 'month');
+      const c = seizedIn('c', '2012', 'year');
+      const correction = harness.event('FactCorrected', { eventId: b.id, changes: { fromFactionId: 'a' }, reason: 'r', notice: 'B took it from A.' }, stream);
+      const retraction = harness.event('FactRetracted', { eventId: c.id, reason: 'r', notice: 'n' }, stream);
+      const steps = [b, a, c, correction, retraction];
+      for (const step of steps) {
+        await harness.given(step);
+        expect(await model.history(placeId)).toEqual(await fromScratch());
+        expect(await model.history(placeId, { kind: 'position', position: step.position })).toEqual(await model.history(placeId));
+      }
+      expect(await brief()).toEqual([
+        ['a', '2012-07-01', '2012-07-15', false, ['a'], [a.id]],
+        ['b', '2012-07-15', null, false, ['b'], [b.id]],
+      ]);
+      // As known after C's year report: A's interval disputed with C, B's with A and C; the first one, C's, not.
+      expect((await model.history(placeId, { kind: 'position', position: c.position })).map((p) => [p.controller, p.from, p.disputed, p.contenders, p.sourceEventIds])).toEqual([
+        ['c', '2012-01-01', false, ['c'], [c.id]],
+        ['a', '2012-07-01', true, ['a', 'c'], [a.id, c.id]],
+        ['b', '2012-07-15', true, ['a', 'b', 'c'], [b.id, a.id, c.id]],
+      ]);
+      // After the correction (B took it from A), B's interval is disputed with C only.
+      expect((await model.history(placeId, { kind: 'position', position: correction.position }))[2]).toMatchObject({ disputed: true, contenders: ['b', 'c'], sourceEventIds: [b.id, c.id] });
+
+      // A month report recorded after a later day report inside that month: the interval before it ends earlier, the later one is disputed.
+      const other = uid('homs');
+      const otherStream = { streamName: `city-${other}` };
+      await harness.given(seized(other, 'a', '2012-01-01'), seized(other, 'b', '2012-03-01'));
+      const late = seized(other, 'c', '2012-05-10');
+      await harness.given(late);
+      const month = harness.event('CitySeized', { placeId: other, factionId: 'd', occurred: { date: '2012-05', precision: 'month' }, sources: source }, otherStream);
+      await harness.given(month);
+      expect((await model.history(other)).map((p) => [p.controller, p.from, p.to, p.disputed, p.sourceEventIds.length])).toEqual([
+        ['a', '2012-01-01', '2012-03-01', false, 1],
+        ['b', '2012-03-01', '2012-05-01', false, 1],
+        ['d', '2012-05-01', '2012-05-10', false, 1],
+        ['c', '2012-05-10', null, true, 2],
+      ]);
+      expect(await model.history(other)).toEqual(computeControlIntervals(await loadSeizures(harness.store.db, other)).map(toPeriod));
     });
 
     it('delivered twice = unchanged (through the checkpoint and straight to the handler)', async () => {

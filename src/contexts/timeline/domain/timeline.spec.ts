@@ -84,6 +84,50 @@ describe('timeline (pure)', () => {
     expect(buildTimeline([a, b], [amend(b.eventId, 'retracted')]).find((entry) => entry.eventId === a.eventId)?.disputed).toBe(false);
   });
 
+  it('marks two seizures of one place by different factions whose dates share a day disputed with each other', () => {
+    const seizure = (factionId: string, occurred: { date: string; precision: string }, extra: Record<string, unknown> = {}) =>
+      fact('CitySeized', { placeId: 'x', factionId, occurred, ...extra });
+    const month = seizure('a', { date: '2012-07', precision: 'month' });
+    const inside = seizure('b', day('2012-07-15'));
+    const after = seizure('c', day('2012-08-01'));
+    const sameFaction = seizure('a', day('2012-07-20'));
+    const elsewhere = fact('CitySeized', { placeId: 'y', factionId: 'd', occurred: day('2012-07-15') });
+    const byId = (entries: ReturnType<typeof buildTimeline>) => new Map(entries.map((entry) => [entry.eventId, entry]));
+    const entries = byId(buildTimeline([inside, after, sameFaction, elsewhere, month], []));
+    expect(entries.get(month.eventId)).toMatchObject({ disputed: true, disputedWith: [inside.eventId] });
+    expect(entries.get(inside.eventId)).toMatchObject({ disputed: true, disputedWith: [month.eventId] });
+    for (const settled of [after, sameFaction, elsewhere]) expect(entries.get(settled.eventId)).toMatchObject({ disputed: false, disputedWith: [] });
+
+    // A year report disputes every other faction's report dated in that year.
+    const year = seizure('a', { date: '2012', precision: 'year' });
+    const march = seizure('b', day('2012-03-01'));
+    const september = seizure('c', day('2012-09-01'));
+    const next = seizure('d', day('2013-01-01'));
+    const years = byId(buildTimeline([year, march, september, next], []));
+    expect(years.get(year.eventId)).toMatchObject({ disputed: true, disputedWith: [march.eventId, september.eventId] });
+    expect(years.get(march.eventId)?.disputedWith).toEqual([year.eventId]);
+    expect(years.get(september.eventId)?.disputedWith).toEqual([year.eventId]);
+    expect(years.get(next.eventId)?.disputed).toBe(false);
+
+    // Retracting the earlier report settles it; correcting its date out of the range too.
+    expect(byId(buildTimeline([month, inside], [amend(month.eventId, 'retracted')])).get(inside.eventId)?.disputed).toBe(false);
+    expect(byId(buildTimeline([month, inside], [amend(month.eventId, 'corrected', { occurred: { date: '2012-06', precision: 'month' } })])).get(inside.eventId)?.disputed).toBe(false);
+  });
+
+  it('does not dispute a later-starting seizure that says it took the place from the earlier one\'s faction', () => {
+    const month = fact('CitySeized', { placeId: 'x', factionId: 'a', occurred: { date: '2012-07', precision: 'month' } });
+    const takenFromA = fact('CitySeized', { placeId: 'x', factionId: 'b', fromFactionId: 'a', occurred: day('2012-07-15') });
+    expect(buildTimeline([month, takenFromA], []).map((entry) => [entry.eventId, entry.disputed, entry.disputedWith])).toEqual([
+      [month.eventId, false, []],
+      [takenFromA.eventId, false, []],
+    ]);
+    // Taken from a third faction: disputed. The same first day: disputed whatever fromFactionId says.
+    const takenFromC = fact('CitySeized', { placeId: 'x', factionId: 'b', fromFactionId: 'c', occurred: day('2012-07-15') });
+    expect(buildTimeline([month, takenFromC], []).every((entry) => entry.disputed)).toBe(true);
+    const sameDay = fact('CitySeized', { placeId: 'x', factionId: 'b', fromFactionId: 'a', occurred: day('2012-07-01') });
+    expect(buildTimeline([month, sameDay], []).map((entry) => entry.disputedWith)).toEqual([[sameDay.eventId], [month.eventId]]);
+  });
+
   it('filters by range (overlap), place, person fields and faction fields, on the corrected fact', () => {
     const seizure = fact('CitySeized', { placeId: 'hama', factionId: 'hts', fromFactionId: 'gov', occurred: day('2024-12-05') });
     const statue = fact('StatueToppled', { statueId: 'st', placeId: 'hama', depictsPersonId: 'hafez', toppledByFactionId: 'rebels', occurred: day('2024-12-06') });

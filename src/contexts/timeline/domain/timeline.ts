@@ -1,6 +1,6 @@
 import { applyChanges } from '../../../shared/domain/corrections.js';
 import type { Confidence, Occurred, Precision, Source } from '../../../shared/domain/facts.js';
-import { occurredEnd, occurredStart, occurredDateProblem } from '../../../shared/domain/occurred.js';
+import { occurredEnd, occurredStart, occurredDateProblem, shareADay } from '../../../shared/domain/occurred.js';
 
 /**
  * The timeline as a pure function of the facts and amendments known: recorded facts (keyed by event id) with their
@@ -76,7 +76,8 @@ export interface TimelineEntry {
   sources: Source[];
   confidence: Confidence | null;
   /**
-   * Another report contradicts it (another faction seizing the same place the same day; another report of the
+   * Another report contradicts it (another faction's seizure of the same place on a date sharing a day with it,
+   * unless the later-starting one says it took the place from the earlier one's faction; another report of the
    * start of the same term of office on a date that shares no day with it), or it is marked disputed.
    */
   disputed: boolean;
@@ -180,28 +181,41 @@ export function buildTimeline(facts: readonly RecordedFact[], amendments: readon
   return entries.sort(compareEntries);
 }
 
-/** Two standing seizures of one place effective the same day by different factions dispute each other. */
-function markDisputes(entries: TimelineEntry[]): void {
-  const seizures = new Map<string, TimelineEntry[]>();
-  for (const entry of entries) {
-    if (entry.type !== 'CitySeized' || entry.retracted || !entry.ids.placeId) continue;
-    const key = `${entry.ids.placeId}\u0000${entry.effectiveDate}`;
-    seizures.set(key, [...(seizures.get(key) ?? []), entry]);
-  }
-  for (const group of seizures.values()) {
-    for (const entry of group) {
-      const rivals = group.filter((other) => other !== entry && other.ids.factionId !== entry.ids.factionId);
-      if (rivals.length === 0) continue;
-      entry.disputed = true;
-      entry.disputedWith = rivals.map((rival) => rival.eventId);
-    }
-  }
-}
-
 const dispute = (entry: TimelineEntry, rival: TimelineEntry) => {
   entry.disputed = true;
   if (!entry.disputedWith.includes(rival.eventId)) entry.disputedWith.push(rival.eventId);
 };
+
+/**
+ * Two standing seizures of one place by different factions whose dates share a day dispute each other: effective
+ * the same day, or a later-starting one whose first day falls in an earlier one's month or year ("2012-07" and
+ * "2012-07-15"), unless the later-starting one names the earlier one's faction as the one it took the place from
+ * (`fromFactionId`). The territory read model marks the interval beginning at the later-starting one disputed.
+ */
+function markDisputes(entries: TimelineEntry[]): void {
+  const seizures = new Map<string, TimelineEntry[]>();
+  for (const entry of entries) {
+    if (entry.type !== 'CitySeized' || entry.retracted || !entry.ids.placeId) continue;
+    const place = seizures.get(entry.ids.placeId);
+    if (place) place.push(entry);
+    else seizures.set(entry.ids.placeId, [entry]);
+  }
+  for (const place of seizures.values()) {
+    place.sort(compareEntries);
+    for (let i = 0; i < place.length; i++) {
+      const earlier = place[i];
+      for (let j = i + 1; j < place.length; j++) {
+        const later = place[j];
+        if (later.effectiveDate > earlier.endDate) break; // sorted by first day: none further shares a day with it
+        if (later.ids.factionId === earlier.ids.factionId || !shareADay(earlier.occurred, later.occurred)) continue;
+        // "B took it from A" orders the two reports; a same-day pair stays disputed, as before.
+        if (later.effectiveDate !== earlier.effectiveDate && later.ids.fromFactionId === earlier.ids.factionId) continue;
+        dispute(earlier, later);
+        dispute(later, earlier);
+      }
+    }
+  }
+}
 
 /**
  * Two standing OfficeAssumed reports of the same term (same office, person and acting flag, no departure of that

@@ -33,8 +33,10 @@ export class TimelineController {
     summary: 'Every fact in valid-time order, corrections applied and their notices attached',
     description:
       'Ordered by effective date (the first day the occurred date covers), then by recording order. Retracted facts ' +
-      'are left out unless includeRetracted=true. Two seizures of one place on the same day by different factions, ' +
-      'and facts of confidence "disputed", are marked disputed. from/to keep the facts whose valid time overlaps the range.',
+      'are left out unless includeRetracted=true. Two seizures of one place by different factions whose dates share a ' +
+      'day ("2012-07" and "2012-07-15") are marked disputed, each listing the other in disputedWith, unless they start ' +
+      "on different days and the later-starting one names the earlier one's faction as fromFactionId (it took the place " +
+      'from them); so are facts of confidence "disputed". from/to keep the facts whose valid time overlaps the range.',
   })
   @ApiOkResponse({ type: [TimelineItemResponseDto] })
   timeline(@QueryString() query: TimelineQueryDto): Promise<TimelineItem[]> {

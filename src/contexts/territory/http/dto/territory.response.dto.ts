@@ -1,5 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+const DISPUTED =
+  'Several factions were reported taking the place the same day; or the report this interval begins at and an ' +
+  "earlier-starting report of another faction's seizure have dates that share a day (\"2012-07\" and \"2012-07-15\"), " +
+  "unless the later one names the earlier one's faction as fromFactionId; or a report's confidence is disputed.";
+const CONTENDERS = 'The factions reported in control: one, or every faction of the reports the interval is disputed between. Sorted.';
+const SOURCES = 'Events establishing this interval, with the earlier-starting reports it is disputed with, in recording order.';
+
 /** OpenAPI shapes of the territory query answers (the handlers return plain objects of these shapes). */
 export class PlaceControlResponseDto {
   @ApiProperty({ example: 'hama' }) placeId!: string;
@@ -9,9 +16,9 @@ export class PlaceControlResponseDto {
   since!: string | null;
   @ApiProperty({ nullable: true, type: String, example: null, description: 'Day the next known interval starts (exclusive); null when open.' })
   until!: string | null;
-  @ApiProperty({ description: 'Several factions reported taking it the same day, or a report is disputed.' }) disputed!: boolean;
-  @ApiProperty({ type: [String], example: ['hts'] }) contenders!: string[];
-  @ApiProperty({ type: [String], description: 'Events establishing this interval.' }) sourceEventIds!: string[];
+  @ApiProperty({ description: DISPUTED }) disputed!: boolean;
+  @ApiProperty({ type: [String], example: ['hts'], description: CONTENDERS }) contenders!: string[];
+  @ApiProperty({ type: [String], description: SOURCES }) sourceEventIds!: string[];
   @ApiProperty({ description: 'Start known only to the month or year.' }) approximate!: boolean;
 }
 
@@ -20,9 +27,9 @@ export class ControlPeriodResponseDto {
   @ApiProperty({ nullable: true, type: String, example: null }) from!: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2024-12-05', description: 'Exclusive; null for the current interval.' })
   to!: string | null;
-  @ApiProperty() disputed!: boolean;
-  @ApiProperty({ type: [String] }) contenders!: string[];
-  @ApiProperty({ type: [String] }) sourceEventIds!: string[];
+  @ApiProperty({ description: DISPUTED }) disputed!: boolean;
+  @ApiProperty({ type: [String], description: CONTENDERS }) contenders!: string[];
+  @ApiProperty({ type: [String], description: SOURCES }) sourceEventIds!: string[];
   @ApiProperty() approximate!: boolean;
 }
 

@@ -42,7 +42,13 @@ export class TimelineItemResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: "The fact's body with every correction applied" }) data!: Record<string, unknown>;
   @ApiProperty({ type: [SourceDto] }) sources!: SourceDto[];
   @ApiProperty({ nullable: true, enum: ['confirmed', 'reported', 'disputed'] }) confidence!: string | null;
-  @ApiProperty({ description: 'Another faction reported seizing the same place the same day, or the confidence is disputed' }) disputed!: boolean;
+  @ApiProperty({
+    description:
+      "Another faction's seizure of the same place has a date sharing a day with this one (\"2012-07\" and \"2012-07-15\"; " +
+      "on different first days, not when the later-starting one names the earlier one's faction as fromFactionId); or " +
+      'another report of the start of the same term of office has a date sharing no day with it; or the confidence is disputed',
+  })
+  disputed!: boolean;
   @ApiProperty({ type: [String], description: 'The facts it is disputed with' }) disputedWith!: string[];
   @ApiProperty({ type: [AmendmentNoticeDto], description: 'Corrections applied, in order' }) corrections!: AmendmentNoticeDto[];
   @ApiProperty({ description: 'Only shown with includeRetracted=true' }) retracted!: boolean;
