@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { yieldToEventLoop } from '../../../infrastructure/projections/apply-events.js';
-import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { type AmendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import type { FactCorrectedData, FactRetractedData } from '../../../shared/domain/corrections.events.js';
@@ -87,7 +87,7 @@ export class LeadershipTermsProjection implements Projection {
     this.dirty.set(tx, offices);
   }
 
-  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void> {
+  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | AmendmentKeys | false | void> {
     switch (event.type) {
       case 'OfficeEstablished':
         return this.officeEstablished(eventOf<OfficeEstablishedData>(event), tx);
@@ -182,7 +182,12 @@ export class LeadershipTermsProjection implements Projection {
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
     this.touch(tx, fact.office_id);
-    return { officeId: fact.office_id, personId: fact.person_id };
+    // The term fact as this amendment leaves it (a correction may name another person, never another office), and
+    // as recorded: the change concerns both, as the live feed's catch-up from the log computes them.
+    const before = { officeId: fact.office_id, personId: fact.person_id };
+    const changes = event.type === 'FactCorrected' ? ((event.data as FactCorrectedData).changes ?? {}) : {};
+    const personId = typeof changes.personId === 'string' ? changes.personId : fact.person_id;
+    return { keys: { officeId: fact.office_id, personId }, before };
   }
 
   /** A corrected office or person registration is applied in place. */
