@@ -22,6 +22,8 @@ const KIND_STATUS: Record<DomainErrorKind, number> = {
   'not-found': HttpStatus.NOT_FOUND,
   'illegal-state': HttpStatus.CONFLICT,
   concurrency: HttpStatus.PRECONDITION_FAILED,
+  /** A server-side failure with a reason the client is told (a rebuild it waited for), not an unexpected error. */
+  failed: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 const TITLES: Record<number, string> = {
