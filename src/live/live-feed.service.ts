@@ -86,7 +86,8 @@ export class LiveFeedService {
     });
 
     const live = this.runner.changes$
-      .pipe(filter((change) => names.has(change.projection) && matches(change.keys, wanted)))
+      // An amendment concerns the fact it leaves and the fact as recorded (`before`), as the replay below matches it.
+      .pipe(filter((change) => names.has(change.projection) && (matches(change.keys, wanted) || (change.before !== undefined && matches(change.before, wanted)))))
       .subscribe({
         next: (change) => (replaying ? buffered.push(change) : emit(fromChange(change))),
         // The change feed was interrupted (the projection thread died): end the stream, so that the client resumes

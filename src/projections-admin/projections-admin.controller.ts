@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nes
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { validationError } from '../shared/domain/domain-error.js';
-import { type ProjectionView, ProjectionsAdminService, REBUILD_MODES, type RebuildMode, type RebuildProgress } from './projections-admin.service.js';
+import { type ProjectionView, ProjectionsAdminService, REBUILD_MODES, type RebuildMode, type RebuildProgress, rebuildFailed } from './projections-admin.service.js';
 import type { Comparison } from './scratch-replay.js';
 
 const NAME = { name: 'name', example: 'territory.control.v1', description: 'A registered projection (GET /admin/projections)' };
@@ -46,8 +46,9 @@ export class ProjectionsAdminController {
       'mode=copy (default): replays the whole log into a fresh copy while the live model keeps answering, and ' +
       'replaces the live model with it in one transaction once it reached the live checkpoint (no downtime). ' +
       'mode=in-place: drops the tables and checkpoint and replays into them (queries see a partial model until it ' +
-      'caught up). 202 with the progress (poll GET /admin/projections/:name); with wait=true, 200 once done. ' +
-      '409 while a rebuild of it runs.',
+      'caught up). 202 with the progress (poll GET /admin/projections/:name); with wait=true, 200 once done, or ' +
+      '500 problem+json PROJECTIONS.REBUILD_FAILED with the name, the reason and the progress if it failed (mode copy: ' +
+      'the live model is left as it was). 409 while a rebuild of it runs.',
   })
   @ApiParam(NAME)
   @ApiQuery({ name: 'wait', required: false, enum: ['true', 'false'] })
@@ -60,6 +61,8 @@ export class ProjectionsAdminController {
   ): Promise<RebuildProgress> {
     const waiting = parseWait(wait);
     const progress = await this.projections.rebuild(name, { wait: waiting, mode: parseMode(mode) });
+    // Waited for and failed: not a 200 with state "failed" that a client checking the status would take for success.
+    if (waiting && progress.state === 'failed') throw rebuildFailed(progress);
     if (waiting) reply.status(200);
     return progress;
   }

@@ -1,11 +1,11 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.module.js';
 import { ProjectionRegistry } from '../infrastructure/projections/projection-registry.js';
 import { ProjectionRunner, type ProjectionRunnerApi, type ProjectionStatus } from '../infrastructure/projections/projection-runner.js';
 import type { Projection } from '../infrastructure/projections/projection.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
-import { illegalState, notFound } from '../shared/domain/domain-error.js';
+import { type DomainError, illegalState, notFound, operationFailed } from '../shared/domain/domain-error.js';
 import { readCheckpoint } from '../infrastructure/projections/checkpoint-store.js';
 import { atSameCheckpoint, type Comparison, diffTables, ScratchCopy, swapIn } from './scratch-replay.js';
 
@@ -40,12 +40,29 @@ export type ProjectionView = ProjectionStatus & { rebuild: RebuildProgress | nul
 const unknownProjection = (name: string) => notFound('PROJECTIONS.UNKNOWN_PROJECTION', `no projection "${name}" is registered`, 'name');
 
 /**
+ * The answer to a rebuild asked with `wait` that failed (500 problem+json): the projection's name, why, and the
+ * rebuild's progress. A copy never replaced the live model; an in-place rebuild left the model where it stopped.
+ */
+export function rebuildFailed(progress: RebuildProgress): DomainError {
+  const left =
+    progress.mode === 'copy'
+      ? 'the live model was left as it was'
+      : `the model stopped at position ${progress.checkpoint ?? 'start'} of ${progress.target ?? '?'}; GET /admin/projections/${progress.name} tells when it retries`;
+  return operationFailed('PROJECTIONS.REBUILD_FAILED', `rebuilding projection "${progress.name}" (mode ${progress.mode}) failed: ${progress.error}; ${left}`, {
+    name: progress.name,
+    reason: progress.error,
+    rebuild: progress,
+  });
+}
+
+/**
  * Operations on the read models: status, rebuild from the log (into a fresh copy swapped in when caught up, or the
  * runner's in-place drop-and-replay; progress tracked here) and comparison of a live model with a copy replayed from the log into a scratch store.
  */
 @Injectable()
 export class ProjectionsAdminService {
   private readonly rebuilds = new Map<string, RebuildProgress>();
+  private readonly logger = new Logger(ProjectionsAdminService.name);
 
   constructor(
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunnerApi,
@@ -110,13 +127,15 @@ export class ProjectionsAdminService {
     this.rebuilds.set(name, progress);
     const head = (await this.runner.status()).find((status) => status.name === name)?.headPosition ?? null;
     Object.assign(progress, { target: head, percent: head === null ? 100 : 0 });
-    const finish = (error?: Error) =>
-      Object.assign(
+    const finish = (error?: Error) => {
+      if (error) this.logger.warn(`rebuild of ${name} (mode ${mode}) failed: ${error.message}`);
+      return Object.assign(
         progress,
         error
           ? { state: 'failed', finishedAt: new Date().toISOString(), error: error.message }
           : { state: 'done', finishedAt: new Date().toISOString(), percent: 100, checkpoint: progress.mode === 'copy' ? progress.checkpoint : this.checkpointOf(name) },
       );
+    };
     let done: Promise<unknown>;
     if (mode === 'copy') {
       done = this.rebuildIntoCopy(projection, progress).then(() => finish(), finish);
@@ -152,6 +171,8 @@ export class ProjectionsAdminService {
         const live = await readCheckpoint(this.store.db, projection.name);
         if (live) {
           progress.target = live.commit.toString();
+          // The head may have been unknown when it started (percent 100 "empty log"): measure against this target.
+          progress.percent = percentOf(progress.checkpoint, progress.target);
           await copy.catchUp(this.client, live.commit, (replayed, position) => {
             progress.eventsApplied = replayed;
             progress.checkpoint = position.toString();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../support/test-app.js';
-import { AUDITOR_KEY, audit, day, EDITOR, EDITOR_KEY, freshId, post, sources, startApp, world } from '../write-side/support.js';
+import { AUDITOR_KEY, audit, day, EDITOR, EDITOR_KEY, freshId, post, readStream, sources, startApp, world } from '../write-side/support.js';
 
 /** The audit endpoints (role auditor): a correlation's events, and a stream's history with its amendments. */
 let app: TestApp;
@@ -47,6 +47,22 @@ describe('GET /admin/audit/correlations/:correlationId', () => {
       ['PlaceRegistered', `city-${placeId}`],
       ['CitySeized', `city-${placeId}`],
     ]);
+  });
+
+  it('finds the events of the longest X-Correlation-Id a command accepts (200 characters); one more is a 400 naming the header, appending nothing', async () => {
+    const correlationId = `req-${randomUUID()}-`.padEnd(200, 'x');
+    const accepted = await post(app, `/admin/places/${ids.place}/seizures`, seizure(), { 'x-correlation-id': correlationId });
+    expect(accepted.status).toBe(201);
+    const { status, body } = await audit(app, `/admin/audit/correlations/${correlationId}`);
+    expect(status).toBe(200);
+    expect(body.map((event: any) => [event.eventId, event.metadata.correlationId])).toEqual([[accepted.body.eventIds[0], correlationId]]);
+
+    const before = await readStream(app, `city-${ids.place}`);
+    const refused = await post(app, `/admin/places/${ids.place}/seizures`, { ...seizure(), occurred: day('2024-12-06') }, { 'x-correlation-id': `${correlationId}x` });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'REQUEST.INVALID_HEADER', errors: [{ field: 'X-Correlation-Id', message: expect.stringContaining('200') }] });
+    expect(await readStream(app, `city-${ids.place}`)).toEqual(before);
   });
 
   it('an unknown correlation id is a 404 problem', async () => {

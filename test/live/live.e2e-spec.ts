@@ -268,6 +268,83 @@ describe('live updates over Server-Sent Events', () => {
     }
   });
 
+  it('the correction of a seizure reaches a filter on the faction it was taken from, live with the keys a resumed stream gives', async () => {
+    const loser = freshId('gov');
+    const placeId = freshId('idlib');
+    await post(app, '/admin/factions', { factionId: loser, name: 'Loser' });
+    await settled(app, '/admin/places', { placeId, name: 'Idlib', country: 'Syria' });
+    const seized = await settled(app, `/admin/places/${placeId}/seizures`, {
+      factionId: hts,
+      fromFactionId: loser,
+      occurred: { date: '2024-12-07', precision: 'day' },
+      sources: [{ outlet: 'Wire' }],
+    });
+    const feeds = ['territory', 'timeline'] as const;
+    const filters = [loser, government];
+    const live = await Promise.all(
+      feeds.flatMap((feed) => filters.map((factionId) => SseClient.open(`${app.baseUrl}/live/${feed}?factionId=${factionId}`, { 'x-api-key': READER }))),
+    );
+    const streams: SseClient[] = [...live];
+    try {
+      // A correction of the date, then one naming another faction it was taken from.
+      const redated = await post(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { occurred: { date: '2024-12-06', precision: 'day' } }, reason: 'r', notice: 'n' });
+      const reattributed = await post(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { fromFactionId: government }, reason: 'r', notice: 'n' });
+      await app.app.get(ProjectionRunner).waitFor(reattributed.position);
+      const expected = {
+        [loser]: [
+          [redated.position, { placeId, factionId: hts, fromFactionId: loser }],
+          [reattributed.position, { placeId, factionId: hts, fromFactionId: government }],
+        ],
+        [government]: [[reattributed.position, { placeId, factionId: hts, fromFactionId: government }]],
+      };
+      for (const [i, feed] of feeds.entries()) {
+        for (const [j, factionId] of filters.entries()) {
+          const sse = live[i * filters.length + j]!;
+          await sse.waitFor(expected[factionId]!.length);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect({ feed, factionId, live: sse.messages.map((m) => [m.id, m.data.keys]) }).toEqual({ feed, factionId, live: expected[factionId] });
+          expect(sse.messages.every((m) => m.data.eventType === 'FactCorrected')).toBe(true);
+          const resumed = await SseClient.open(`${app.baseUrl}/live/${feed}?factionId=${factionId}`, { 'x-api-key': READER, 'last-event-id': seized.position });
+          streams.push(resumed);
+          await resumed.waitFor(expected[factionId]!.length);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect({ feed, factionId, resumed: resumed.messages }).toEqual({ feed, factionId, resumed: sse.messages });
+        }
+      }
+    } finally {
+      streams.forEach((sse) => sse.close());
+    }
+  });
+
+  it('the correction of a term naming another person reaches both people, live as resumed', async () => {
+    const officeId = freshId('governor');
+    const [reported, actual] = [freshId('reported'), freshId('actual')];
+    await post(app, '/admin/people', { personId: reported, name: 'Reported' });
+    await post(app, '/admin/people', { personId: actual, name: 'Actual' });
+    await post(app, '/admin/offices', { officeId, title: 'Governor', jurisdiction: 'Idlib' });
+    const assumed = await settled(app, `/admin/offices/${officeId}/terms`, { personId: reported, occurred: { date: '2024-12-09', precision: 'day' }, sources: [{ outlet: 'Wire' }] });
+    const people = [reported, actual];
+    const live = await Promise.all(people.map((personId) => SseClient.open(`${app.baseUrl}/live/leadership?personId=${personId}`, { 'x-api-key': READER })));
+    const streams: SseClient[] = [...live];
+    try {
+      const corrected = await post(app, '/admin/corrections', { eventId: assumed.eventIds[0], changes: { personId: actual }, reason: 'r', notice: 'n' });
+      await app.app.get(ProjectionRunner).waitFor(corrected.position);
+      for (const [i, personId] of people.entries()) {
+        const sse = live[i]!;
+        await sse.waitFor(1);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect({ personId, live: sse.messages.map((m) => [m.id, m.data.keys]) }).toEqual({ personId, live: [[corrected.position, { officeId, personId: actual }]] });
+        const resumed = await SseClient.open(`${app.baseUrl}/live/leadership?personId=${personId}`, { 'x-api-key': READER, 'last-event-id': assumed.position });
+        streams.push(resumed);
+        await resumed.waitFor(1);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect({ personId, resumed: resumed.messages }).toEqual({ personId, resumed: sse.messages });
+      }
+    } finally {
+      streams.forEach((sse) => sse.close());
+    }
+  });
+
   it('refuses a Last-Event-ID that is not a log position with 400 problem+json, and no key with 401', async () => {
     const bad = await fetch(`${app.baseUrl}/live/territory`, { headers: { 'x-api-key': READER, 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);

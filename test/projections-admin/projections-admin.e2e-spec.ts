@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestApp } from '../support/test-app.js';
 import { command, get } from '../timeline/support.js';
 import { audit, AUDITOR_KEY, day, EDITOR_KEY, freshId, sources, startApp, world } from '../write-side/support.js';
@@ -13,27 +16,27 @@ beforeEach(async () => {
 });
 afterAll(() => app.close());
 
-const send = async (method: string, path: string, key = AUDITOR_KEY) => {
-  const response = await fetch(`${app.baseUrl}${path}`, { method, headers: { 'x-api-key': key } });
+const send = async (method: string, path: string, key = AUDITOR_KEY, on: TestApp = app) => {
+  const response = await fetch(`${on.baseUrl}${path}`, { method, headers: { 'x-api-key': key } });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 };
 
-async function story() {
-  const seized = await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.hts, fromFactionId: ids.government, occurred: day('2024-12-06'), sources });
-  await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.government, occurred: day('2016-01-01'), sources });
-  await command(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { occurred: day('2024-12-05') }, reason: 'r', notice: 'n' });
-  await command(app, `/admin/offices/${ids.office}/terms`, { personId: ids.president, occurred: day('2000-07-17'), sources });
-  const left = await command(app, `/admin/offices/${ids.office}/departures`, { personId: ids.president, reason: 'ousted', occurred: day('2024-12-08'), sources });
-  await command(app, '/admin/retractions', { eventId: left.eventIds[0], reason: 'premature', notice: 'withdrawn' });
+async function story(on = app, of = ids) {
+  const seized = await command(on, `/admin/places/${of.place}/seizures`, { factionId: of.hts, fromFactionId: of.government, occurred: day('2024-12-06'), sources });
+  await command(on, `/admin/places/${of.place}/seizures`, { factionId: of.government, occurred: day('2016-01-01'), sources });
+  await command(on, '/admin/corrections', { eventId: seized.eventIds[0], changes: { occurred: day('2024-12-05') }, reason: 'r', notice: 'n' });
+  await command(on, `/admin/offices/${of.office}/terms`, { personId: of.president, occurred: day('2000-07-17'), sources });
+  const left = await command(on, `/admin/offices/${of.office}/departures`, { personId: of.president, reason: 'ousted', occurred: day('2024-12-08'), sources });
+  await command(on, '/admin/retractions', { eventId: left.eventIds[0], reason: 'premature', notice: 'withdrawn' });
 }
 
-const answers = async () => ({
-  history: (await get(app, `/territory/places/${ids.place}/history`)).body,
-  control: (await get(app, `/territory/places/${ids.place}/control?asOf=2024-12-05`)).body,
-  terms: (await get(app, `/leadership/offices/${ids.office}/terms`)).body,
-  timeline: (await get(app, `/timeline?placeId=${ids.place}&includeRetracted=true`)).body,
-  people: (await get(app, `/timeline?personId=${ids.president}&includeRetracted=true`)).body,
+const answers = async (on = app, of = ids) => ({
+  history: (await get(on, `/territory/places/${of.place}/history`)).body,
+  control: (await get(on, `/territory/places/${of.place}/control?asOf=2024-12-05`)).body,
+  terms: (await get(on, `/leadership/offices/${of.office}/terms`)).body,
+  timeline: (await get(on, `/timeline?placeId=${of.place}&includeRetracted=true`)).body,
+  people: (await get(on, `/timeline?personId=${of.president}&includeRetracted=true`)).body,
 });
 
 describe('/admin/projections', () => {
@@ -45,7 +48,7 @@ describe('/admin/projections', () => {
   });
 
   const MODES = ['copy', 'in-place'] as const;
-  const NAMES = ['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1', 'audit.fact-index.v1'];
+  const NAMES = ['territory.control.v1', 'leadership.terms.v2', 'timeline.facts.v1', 'audit.fact-index.v1'];
 
   describe.each(MODES)('rebuild, mode %s', (mode) => {
     it.each(NAMES)('rebuilding %s from the log gives the same answers as before', async (name) => {
@@ -138,7 +141,7 @@ describe('/admin/projections', () => {
     expect(body.errors).toEqual([expect.objectContaining({ field })]);
   });
 
-  it.each(['territory.control.v1', 'leadership.terms.v1', 'timeline.facts.v1', 'audit.fact-index.v1'])('compare: %s equals a copy replayed from the log', async (name) => {
+  it.each(['territory.control.v1', 'leadership.terms.v2', 'timeline.facts.v1', 'audit.fact-index.v1'])('compare: %s equals a copy replayed from the log', async (name) => {
     await story();
     const { status, body } = await send('GET', `/admin/projections/${name}/compare`);
     expect(status).toBe(200);
@@ -207,5 +210,51 @@ describe('an in-place rebuild asked while the projection thread is down', () => 
     const rebuilt = await send('POST', '/admin/projections/timeline.facts.v1/rebuild?mode=in-place&wait=true');
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.body).toMatchObject({ state: 'done', mode: 'in-place' });
+  });
+});
+
+describe('a copy rebuild waited for that fails', () => {
+  it('answers 500 problem+json PROJECTIONS.REBUILD_FAILED naming the projection and the reason, and leaves the live model as it was', async () => {
+    // A real cause: the event store (external, as EVENTSTORE_URL) stops answering while the log is replayed.
+    const { startEmbeddedEventStore } = await import('../../src/infrastructure/embedded-esdb/index.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-rebuild-'));
+    const dbPath = path.join(dir, 'events.db');
+    let store = await startEmbeddedEventStore({ dbPath, port: 0 });
+    const port = store.port;
+    const external = await startApp({ EVENTSTORE_URL: store.connectionString });
+    try {
+      const of = await world(external);
+      await story(external, of);
+      const before = await answers(external, of);
+      await store.close();
+
+      const name = 'territory.control.v1';
+      const failed = await send('POST', `/admin/projections/${name}/rebuild?wait=true`, AUDITOR_KEY, external);
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(failed.body).toMatchObject({
+        status: 500,
+        code: 'PROJECTIONS.REBUILD_FAILED',
+        name,
+        reason: expect.stringMatching(/\S/),
+        rebuild: { name, mode: 'copy', state: 'failed', finishedAt: expect.any(String), checkpoint: null, percent: 0, eventsApplied: 0 },
+      });
+      expect(failed.body.detail).toContain(name);
+      expect(failed.body.detail).toContain(failed.body.reason);
+      expect(failed.body.rebuild.error).toBe(failed.body.reason);
+      expect(await answers(external, of)).toEqual(before);
+      expect((await send('GET', `/admin/projections/${name}`, AUDITOR_KEY, external)).body.rebuild).toMatchObject({ state: 'failed', error: failed.body.reason });
+
+      // The store is back: the next rebuild runs (the failed one does not hold it up) and changes no answer.
+      store = await startEmbeddedEventStore({ dbPath, port });
+      const rebuilt = await send('POST', `/admin/projections/${name}/rebuild?wait=true`, AUDITOR_KEY, external);
+      expect(rebuilt.status).toBe(200);
+      expect(rebuilt.body).toMatchObject({ name, mode: 'copy', state: 'done', error: null });
+      expect(await answers(external, of)).toEqual(before);
+    } finally {
+      await external.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -50,11 +50,12 @@ describe('read side over HTTP', () => {
 
   describe('territory', () => {
     const [hama, hts, government] = [uid('hama'), uid('hts'), uid('gov')];
+    let registered: string;
 
     beforeAll(async () => {
       await command('/admin/factions', { factionId: hts, name: 'Hayat Tahrir al-Sham' });
       await command('/admin/factions', { factionId: government, name: 'Syrian government' });
-      await command('/admin/places', { placeId: hama, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 } });
+      ({ position: registered } = await command('/admin/places', { placeId: hama, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 } }));
       await command(`/admin/places/${hama}/seizures`, { factionId: hts, fromFactionId: government, occurred: { date: '2024-12-05', precision: 'day' }, sources });
     });
 
@@ -78,7 +79,7 @@ describe('read side over HTTP', () => {
     });
 
     it('asAt a log position before the seizure shows what was known then', async () => {
-      const { body } = await query(`/territory/places/${hama}/control?asOf=2024-12-06&asAt=0`);
+      const { body } = await query(`/territory/places/${hama}/control?asOf=2024-12-06&asAt=${registered}`);
       expect(body).toMatchObject({ controller: null, sourceEventIds: [] });
       const now = await query(`/territory/places/${hama}/history?asAt=${encodeURIComponent(new Date().toISOString())}`);
       expect(now.body).toHaveLength(2);
@@ -229,6 +230,33 @@ describe('read side over HTTP', () => {
       expect(body.status).toBe(404);
     });
 
+    it('asAt before a place was registered answers 404 as for an unknown place, as the map leaves it out then', async () => {
+      const aleppo = uid('aleppo');
+      const { position: earlier } = await command('/admin/factions', { factionId: uid('sna'), name: 'SNA' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const then = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const { position: registeredAt } = await command('/admin/places', { placeId: aleppo, name: 'Aleppo', country: 'SY' });
+      await command(`/admin/places/${aleppo}/seizures`, { factionId: hts, fromFactionId: government, occurred: { date: '2024-11-30', precision: 'day' }, sources });
+      const unknown = await query(`/territory/places/${uid('nowhere')}/history`);
+      expect(unknown.body).toMatchObject({ status: 404, code: 'TERRITORY.UNKNOWN_PLACE', errors: [{ field: 'placeId' }] });
+
+      for (const asAt of [earlier, encodeURIComponent(then)]) {
+        for (const path of [`/territory/places/${aleppo}/control?asOf=2024-12-06&asAt=${asAt}`, `/territory/places/${aleppo}/history?asAt=${asAt}`]) {
+          const { status, body, type } = await query(path);
+          expect({ path, status, code: body.code, errors: body.errors }).toEqual({ path, status: 404, code: unknown.body.code, errors: [{ field: 'placeId', message: expect.any(String) }] });
+          expect(type).toContain('application/problem+json');
+        }
+        const map = await query(`/territory/control?asOf=2024-12-06&asAt=${asAt}`);
+        expect(map.body.map((entry: any) => entry.placeId)).not.toContain(aleppo);
+      }
+      // Registered, nothing known yet; then the seizure.
+      expect((await query(`/territory/places/${aleppo}/control?asOf=2024-12-06&asAt=${registeredAt}`)).body).toMatchObject({ placeId: aleppo, controller: null });
+      expect((await query(`/territory/places/${aleppo}/history?asAt=${registeredAt}`)).body).toEqual([]);
+      expect((await query(`/territory/control?asOf=2024-12-06&asAt=${registeredAt}`)).body.map((entry: any) => entry.placeId)).toContain(aleppo);
+      expect((await query(`/territory/places/${aleppo}/control?asOf=2024-12-06&asAt=${encodeURIComponent(new Date().toISOString())}`)).body).toMatchObject({ controller: hts });
+    });
+
     it('answers 400 problem+json naming asOf / asAt for invalid values', async () => {
       const badDay = await query(`/territory/places/${hama}/control?asOf=2024-02-30`);
       expect(badDay.status).toBe(400);
@@ -276,6 +304,42 @@ describe('read side over HTTP', () => {
       const { body } = await query(`/leadership/people/${bashar}/terms`);
       expect(body).toEqual([expect.objectContaining({ officeId: office, personId: bashar, start: '2000-07-17' })]);
       expect((await query(`/leadership/people/${uid('nobody')}/terms`)).status).toBe(404);
+    });
+
+    it('asAt before an office was established or a person registered answers 404 as for an unknown one', async () => {
+      const [governor, mayor] = [uid('governor'), uid('mayor')];
+      const { position: earlier } = await command('/admin/factions', { factionId: uid('sdf'), name: 'SDF' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const then = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const { position: established } = await command('/admin/offices', { officeId: governor, title: 'Governor of Idlib', jurisdiction: 'Idlib' });
+      const { position: registered } = await command('/admin/people', { personId: mayor, name: 'A Mayor' });
+      await command(`/admin/offices/${governor}/terms`, { personId: mayor, occurred: { date: '2024-12-09', precision: 'day' }, sources });
+      const unknownOffice = await query(`/leadership/offices/${uid('nothing')}/terms`);
+      expect(unknownOffice.body).toMatchObject({ status: 404, code: 'LEADERSHIP.UNKNOWN_OFFICE', errors: [{ field: 'officeId' }] });
+      const unknownPerson = await query(`/leadership/people/${uid('nobody')}/terms`);
+      expect(unknownPerson.body).toMatchObject({ status: 404, code: 'LEADERSHIP.UNKNOWN_PERSON', errors: [{ field: 'personId' }] });
+
+      for (const asAt of [earlier, encodeURIComponent(then)]) {
+        for (const [path, like] of [
+          [`/leadership/offices/${governor}/holder?asOf=2024-12-10&asAt=${asAt}`, unknownOffice],
+          [`/leadership/offices/${governor}/terms?asAt=${asAt}`, unknownOffice],
+          [`/leadership/offices/${governor}/vacancies?asAt=${asAt}`, unknownOffice],
+          [`/leadership/people/${mayor}/terms?asAt=${asAt}`, unknownPerson],
+        ] as const) {
+          const { status, body, type } = await query(path);
+          expect({ path, status, code: body.code, errors: body.errors }).toEqual({ path, status: 404, code: like.body.code, errors: [{ field: like.body.errors[0].field, message: expect.any(String) }] });
+          expect(type).toContain('application/problem+json');
+        }
+      }
+      // Established (the person not yet registered): a vacant office with no terms; then the term.
+      expect((await query(`/leadership/offices/${governor}/holder?asOf=2024-12-10&asAt=${established}`)).body).toMatchObject({ officeId: governor, holder: null });
+      expect((await query(`/leadership/offices/${governor}/terms?asAt=${established}`)).body).toEqual([]);
+      expect((await query(`/leadership/people/${mayor}/terms?asAt=${established}`)).status).toBe(404);
+      expect((await query(`/leadership/people/${mayor}/terms?asAt=${registered}`)).body).toEqual([]);
+      const now = encodeURIComponent(new Date().toISOString());
+      expect((await query(`/leadership/offices/${governor}/holder?asOf=2024-12-10&asAt=${now}`)).body).toMatchObject({ holder: mayor });
+      expect((await query(`/leadership/people/${mayor}/terms?asAt=${now}`)).body).toEqual([expect.objectContaining({ officeId: governor, personId: mayor })]);
     });
 
     it('validates asOf and asAt', async () => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { MAX_NESTING_DEPTH } from '../../src/shared/http/validation.js';
 import type { TestApp } from '../support/test-app.js';
-import { type ApiResponse, day, EDITOR_KEY, freshId, post, readStream, sources, startApp, world } from './support.js';
+import { type ApiResponse, audit, day, EDITOR_KEY, freshId, post, readStream, sources, startApp, world } from './support.js';
 
 /**
  * Every bad input answers a 4xx application/problem+json naming the field, and appends nothing: each case reads the
@@ -280,9 +280,32 @@ describe('hardening', () => {
     expect((await rawPost(`/admin/places/${ids.place}/seizures`, seizure(), { 'idempotency-key': freshId('k') })).status).toBe(201);
   });
 
-  it('a path segment over 100 characters is a 414 problem+json', async () => {
-    const response = await expectRejected([], () => post(app, `/admin/places/${'a'.repeat(101)}/seizures`, seizure()), 414);
+  it('a path segment over 200 characters is a 414 problem+json', async () => {
+    const response = await expectRejected([], () => post(app, `/admin/places/${'a'.repeat(201)}/seizures`, seizure()), 414);
     expect(response.body).toMatchObject({ code: 'REQUEST.PATH_SEGMENT_TOO_LONG', title: 'URI Too Long' });
+  });
+
+  it('a path id over the 80-character slug limit, up to the 200-character path-segment limit, is a 400 naming it', async () => {
+    const long = 'a'.repeat(200);
+    const leaving = { personId: ids.president, reason: 'ousted', occurred: day('2024-12-08'), sources };
+    for (const [path, field, body, stream] of [
+      [`/admin/places/${long}/seizures`, 'placeId', seizure(), `city-${long}`],
+      [`/admin/statues/${long}/toppling`, 'statueId', { placeId: ids.place, occurred: day('2024-12-06'), sources }, `statue-${long}`],
+      [`/admin/offices/${long}/terms`, 'officeId', { personId: ids.president, occurred: day('2000-07-17'), sources }, `office-${long}`],
+      [`/admin/offices/${long}/departures`, 'officeId', leaving, `office-${long}`],
+    ] as const) {
+      const response = await expectRejected([stream], () => post(app, path, body), 400, field);
+      expect(response.body.code).toBe('VALIDATION.FAILED');
+    }
+  });
+
+  it('a query path id over the slug limit, up to the path-segment limit, is a 404 like any id nothing has', async () => {
+    const long = 'a'.repeat(200);
+    for (const path of [`/territory/places/${long}/control`, `/leadership/offices/${long}/terms`, `/leadership/people/${long}/terms`, `/admin/audit/streams/city-${'a'.repeat(190)}`]) {
+      const response = await audit(app, path);
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
   });
 
   it('a path that is not valid percent-encoding is a 400 problem+json', async () => {

@@ -1,6 +1,6 @@
 import type { ReadStore, ReadTx } from '../read-store/read-store.js';
 import { deleteCheckpoint, ensureCheckpointRow, isAfter, migrateCheckpoints, readCheckpoints, writeCheckpoints } from './checkpoint-store.js';
-import type { ChangeKeys, LogPosition, ProjectedEvent, Projection, ProjectionChange } from './projection.js';
+import { type ChangeKeys, isAmendmentKeys, type LogPosition, type ProjectedEvent, type Projection, type ProjectionChange } from './projection.js';
 
 export interface AppliedBatch {
   /** The projection's checkpoint after the commit (unchanged when every event was already applied). */
@@ -96,6 +96,7 @@ async function handleFresh(projection: Projection, fresh: readonly ProjectedEven
     if (++handledCount % YIELD_EVERY === 0) await yieldToEventLoop();
     const result = await projection.handle(event, tx);
     if (result === false) continue;
+    const amendment = result && isAmendmentKeys(result) ? result : undefined;
     changes.push({
       projection: projection.name,
       position: event.position.toString(),
@@ -103,7 +104,8 @@ async function handleFresh(projection: Projection, fresh: readonly ProjectedEven
       streamName: event.streamName,
       eventType: event.type,
       eventId: event.id,
-      keys: result ?? keysOf(event),
+      keys: amendment ? amendment.keys : ((result as ChangeKeys | undefined) ?? keysOf(event)),
+      ...(amendment && { before: amendment.before }),
     });
   }
   if (handledCount > 0) await projection.flush?.(tx);

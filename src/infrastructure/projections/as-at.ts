@@ -28,6 +28,9 @@ export function parseAsAt(value: string): AsAt | null {
   return { kind: 'time', recordedAt: new Date(time).toISOString() };
 }
 
+/** `log position 42` / `2024-12-05T10:00:00.000Z`, for messages. */
+export const describeAsAt = (asAt: AsAt): string => (asAt.kind === 'position' ? `log position ${asAt.position}` : asAt.recordedAt);
+
 /** True for a real calendar day written YYYY-MM-DD (2024-02-30 is not one). */
 export function isCalendarDay(value: unknown): value is string {
   if (typeof value !== 'string') return false;

@@ -43,6 +43,19 @@ export interface ChangeKeys {
   fromFactionId?: string;
 }
 
+/**
+ * What an amendment (FactCorrected, FactRetracted) changed: `keys` are those of the fact as this amendment leaves it
+ * (the recorded fact with the amendment's `changes` merged in), `before` those of the fact as recorded. The change
+ * concerns both: a filter on either matches it, as the live feed's catch-up from the log does.
+ */
+export interface AmendmentKeys {
+  keys: ChangeKeys;
+  before: ChangeKeys;
+}
+
+export const isAmendmentKeys = (value: ChangeKeys | AmendmentKeys): value is AmendmentKeys =>
+  typeof (value as AmendmentKeys).keys === 'object' && typeof (value as AmendmentKeys).before === 'object';
+
 /** Emitted on the change feed after the transaction that applied it committed. */
 export interface ProjectionChange {
   projection: string;
@@ -53,6 +66,8 @@ export interface ProjectionChange {
   eventType: string;
   eventId: string;
   keys: ChangeKeys;
+  /** An amendment's: the keys of the fact as recorded, which the change concerns too (see AmendmentKeys). */
+  before?: ChangeKeys;
 }
 
 /**
@@ -63,7 +78,7 @@ export interface ProjectionChange {
  * leaves the model unchanged), ignore event types it does not know, and throw only for a real fault (the runner then
  * stops this projection at that event, reports it in status and retries later).
  * Return `false` when the event changed nothing (no change-feed message), or the keys of what changed (default:
- * the placeId/officeId/personId/factionId found in the event's data).
+ * the placeId/officeId/personId/factionId found in the event's data); an amendment of a fact returns AmendmentKeys.
  */
 export interface Projection {
   readonly name: string;
@@ -72,7 +87,7 @@ export interface Projection {
   readonly tables?: readonly string[];
   /** Creates its tables/indexes if missing (idempotent). */
   migrate?(db: ReadDb, dialect: ReadStoreDialect): Promise<void>;
-  handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void>;
+  handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | AmendmentKeys | false | void>;
   /**
    * Called once per transaction after the last `handle` of a batch, before the checkpoint is written: a projection
    * may defer derived work (e.g. recomputing a timeline touched by several events of the batch) to here.

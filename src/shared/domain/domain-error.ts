@@ -1,9 +1,10 @@
 /**
  * Every rule a decider enforces fails with a coded DomainError. The HTTP layer maps `kind` to a status in one
- * filter (validation 400, unknown-reference and unprocessable 422, not-found 404, illegal-state 409, concurrency 412); import reports
- * the same error.
+ * filter (validation 400, unknown-reference and unprocessable 422, not-found 404, illegal-state 409, concurrency 412,
+ * failed 500); import reports the same error. `failed`: an operation the client asked for and waited on failed on
+ * the server for a reason worth telling it (a rebuild of a read model), not bad input.
  */
-export type DomainErrorKind = 'validation' | 'unknown-reference' | 'unprocessable' | 'not-found' | 'illegal-state' | 'concurrency';
+export type DomainErrorKind = 'validation' | 'unknown-reference' | 'unprocessable' | 'not-found' | 'illegal-state' | 'concurrency' | 'failed';
 
 export interface FieldError {
   field: string;
@@ -58,3 +59,7 @@ export const concurrencyError = (streamName: string, expected: bigint, current: 
     [{ field: 'If-Match', message: `expected revision ${expected}, current is ${current ?? 'none'}` }],
     { streamName, expectedRevision: expected.toString(), currentRevision: current === null ? null : current.toString() },
   );
+
+/** An operation the client waited for failed on the server (500); `extra` says what and why. */
+export const operationFailed = (code: string, message: string, extra: Record<string, unknown> = {}): DomainError =>
+  new DomainError(code, message, 'failed', [], extra);

@@ -16,7 +16,7 @@ export function ApiCommand(options: { type: string; summary: string; body: new (
     ),
     ApiHeader({ name: 'If-Match', required: false, description: 'Stream revision the editor saw (the last ETag); 412 when the stream has moved on.' }),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key appends nothing new and returns the first result.' }),
-    ApiHeader({ name: 'x-correlation-id', required: false, description: 'Groups the events of one request; a uuid is generated when absent.' }),
+    ApiHeader({ name: 'x-correlation-id', required: false, description: 'Groups the events of one request (1 to 200 printable ASCII characters; look them up at GET /admin/audit/correlations/:correlationId); a uuid is generated when absent.' }),
     ApiCreatedResponse({ type: CommandResultDto, description: 'Appended; the ETag header is the new stream revision.' }),
     problem(400, 'Invalid body, path id disagreeing with the body, or invalid header; `errors` names each field.'),
     ...Object.entries(options.errors).map(([status, description]) => problem(Number(status), description)),

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, type DomainErrorKind, type FieldError } from '../domain/domain-error.js';
+import { MAX_HEADER_LENGTH } from './request-context.js';
 
 /** RFC 9457 problem details, as every error response of Dateline is shaped (api.md). */
 export interface ProblemDetails {
@@ -21,6 +22,8 @@ const KIND_STATUS: Record<DomainErrorKind, number> = {
   'not-found': HttpStatus.NOT_FOUND,
   'illegal-state': HttpStatus.CONFLICT,
   concurrency: HttpStatus.PRECONDITION_FAILED,
+  /** A server-side failure with a reason the client is told (a rebuild it waited for), not an unexpected error. */
+  failed: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 const TITLES: Record<number, string> = {
@@ -46,8 +49,13 @@ const title = (status: number) => TITLES[status] ?? (status >= 500 ? 'Server Err
 /** `TERRITORY.UNKNOWN_FACTION` → `urn:dateline:problem:territory.unknown-faction`. */
 const typeOf = (code: string) => `urn:dateline:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 
-/** Fastify's default `maxParamLength`: a longer path parameter is refused (414) before routing. */
-export const MAX_PATH_PARAM_LENGTH = 100;
+/**
+ * Fastify's `maxParamLength` (its default is 100): a longer path parameter is refused (414) before routing. It is the
+ * header limit, so that every `X-Correlation-Id` a command accepts can be looked up at
+ * `/admin/audit/correlations/:correlationId`; other path ids have their own, shorter limits (slugs: 80), checked by
+ * their routes (400 for a command's path id, 404 for an id no entity can have).
+ */
+export const MAX_PATH_PARAM_LENGTH = MAX_HEADER_LENGTH;
 
 /** Fastify's own errors (raised before any Nest handler runs): body parsing, limits, content types. */
 const FASTIFY_ERRORS: Record<string, { status: number; code: string; detail: string }> = {

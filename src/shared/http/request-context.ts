@@ -4,7 +4,11 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CommandContext } from '../application/command-catalog.js';
 import { validationError } from '../domain/domain-error.js';
 
-const MAX_HEADER_LENGTH = 200;
+/**
+ * Longest `Idempotency-Key`, `If-Match` and `X-Correlation-Id`. A correlation id is looked up in a path segment
+ * (`GET /admin/audit/correlations/:correlationId`), so the path-parameter limit (MAX_PATH_PARAM_LENGTH) is this too.
+ */
+export const MAX_HEADER_LENGTH = 200;
 const PRINTABLE = /^[\x21-\x7e][\x20-\x7e]*$/;
 
 /** Headers that name one thing: Node joins repeated ones into `a, b`, which would pass for one value. */
@@ -18,7 +22,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
     throw validationError('REQUEST.REPEATED_HEADER', headerName(name), `${headerName(name)} must be given once`);
   }
   if (text.length > MAX_HEADER_LENGTH || !PRINTABLE.test(text)) {
-    throw validationError('REQUEST.INVALID_HEADER', name, `${name} must be 1 to ${MAX_HEADER_LENGTH} printable ASCII characters`);
+    throw validationError('REQUEST.INVALID_HEADER', headerName(name), `${headerName(name)} must be 1 to ${MAX_HEADER_LENGTH} printable ASCII characters`);
   }
   return text;
 }

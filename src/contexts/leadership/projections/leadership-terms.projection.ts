@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { yieldToEventLoop } from '../../../infrastructure/projections/apply-events.js';
-import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { type AmendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import type { FactCorrectedData, FactRetractedData } from '../../../shared/domain/corrections.events.js';
 import type { OfficeAssumedData, OfficeEstablishedData, OfficeLeftData, PersonRegisteredData } from '../domain/leadership.events.js';
 import { computeTerms, type StartReport, type Term } from '../domain/terms.js';
 import { loadTermFacts } from './leadership-facts.js';
-import { addStartReportColumns, LeadershipTables, migrateLeadershipTables, type TermRow } from './leadership.tables.js';
+import { LeadershipTables, migrateLeadershipTables, type TermRow } from './leadership.tables.js';
 
 const bool = (value: boolean) => (value ? 1 : 0);
 
@@ -56,18 +56,16 @@ const sameRow = (a: TermRow, b: TermRow) =>
  */
 @Injectable()
 export class LeadershipTermsProjection implements Projection {
-  readonly name = 'leadership.terms.v1';
+  /** v2: offices and people keep their recorded time (asAt answers before it know no such office or person). */
+  readonly name = 'leadership.terms.v2';
   readonly eventTypes = ['OfficeEstablished', 'PersonRegistered', 'OfficeAssumed', 'OfficeLeft', 'FactCorrected', 'FactRetracted'] as const;
   readonly tables = Object.values(LeadershipTables);
 
   /** Offices whose facts changed in a transaction: their terms are recomputed once, in flush(). */
   private readonly dirty = new WeakMap<ReadTx, Set<string>>();
 
-  async migrate(db: ReadDb): Promise<void> {
-    await migrateLeadershipTables(db);
-    if (!(await addStartReportColumns(db))) return;
-    const offices = await db.selectFrom(LeadershipTables.facts).select('office_id').distinct().execute();
-    for (const { office_id } of offices) await recomputeOffice(db, office_id);
+  migrate(db: ReadDb): Promise<void> {
+    return migrateLeadershipTables(db);
   }
 
   async flush(tx: ReadTx): Promise<void> {
@@ -87,7 +85,7 @@ export class LeadershipTermsProjection implements Projection {
     this.dirty.set(tx, offices);
   }
 
-  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void> {
+  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | AmendmentKeys | false | void> {
     switch (event.type) {
       case 'OfficeEstablished':
         return this.officeEstablished(eventOf<OfficeEstablishedData>(event), tx);
@@ -104,9 +102,15 @@ export class LeadershipTermsProjection implements Projection {
     }
   }
 
-  private async officeEstablished({ id, data, position }: ProjectedEvent<OfficeEstablishedData>, tx: ReadTx) {
+  private async officeEstablished({ id, data, position, recordedAt }: ProjectedEvent<OfficeEstablishedData>, tx: ReadTx) {
     if (typeof data.officeId !== 'string') return false;
-    const values = { title: String(data.title ?? data.officeId), jurisdiction: String(data.jurisdiction ?? ''), event_id: id, recorded_position: position };
+    const values = {
+      title: String(data.title ?? data.officeId),
+      jurisdiction: String(data.jurisdiction ?? ''),
+      event_id: id,
+      recorded_position: position,
+      recorded_at: recordedAt,
+    };
     await tx
       .insertInto(LeadershipTables.offices)
       .values({ office_id: data.officeId, ...values })
@@ -115,9 +119,15 @@ export class LeadershipTermsProjection implements Projection {
     return { officeId: data.officeId };
   }
 
-  private async personRegistered({ id, data, position }: ProjectedEvent<PersonRegisteredData>, tx: ReadTx) {
+  private async personRegistered({ id, data, position, recordedAt }: ProjectedEvent<PersonRegisteredData>, tx: ReadTx) {
     if (typeof data.personId !== 'string') return false;
-    const values = { name: String(data.name ?? data.personId), aliases: JSON.stringify(data.aliases ?? []), event_id: id, recorded_position: position };
+    const values = {
+      name: String(data.name ?? data.personId),
+      aliases: JSON.stringify(data.aliases ?? []),
+      event_id: id,
+      recorded_position: position,
+      recorded_at: recordedAt,
+    };
     await tx
       .insertInto(LeadershipTables.people)
       .values({ person_id: data.personId, ...values })
@@ -182,7 +192,12 @@ export class LeadershipTermsProjection implements Projection {
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
     this.touch(tx, fact.office_id);
-    return { officeId: fact.office_id, personId: fact.person_id };
+    // The term fact as this amendment leaves it (a correction may name another person, never another office), and
+    // as recorded: the change concerns both, as the live feed's catch-up from the log computes them.
+    const before = { officeId: fact.office_id, personId: fact.person_id };
+    const changes = event.type === 'FactCorrected' ? ((event.data as FactCorrectedData).changes ?? {}) : {};
+    const personId = typeof changes.personId === 'string' ? changes.personId : fact.person_id;
+    return { keys: { officeId: fact.office_id, personId }, before };
   }
 
   /** A corrected office or person registration is applied in place. */

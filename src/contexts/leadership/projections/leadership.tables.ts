@@ -1,6 +1,6 @@
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 
-/** Tables of the leadership read model (projection leadership.terms.v1). */
+/** Tables of the leadership read model (projection leadership.terms.v2). */
 export const LeadershipTables = {
   offices: 'leadership_offices',
   people: 'leadership_people',
@@ -18,6 +18,8 @@ export interface OfficeRow {
   jurisdiction: string;
   event_id: string;
   recorded_position: string | number | bigint;
+  /** When it was established (recorded time): `asAt` answers before it know no such office. */
+  recorded_at: string;
 }
 
 export interface PersonRow {
@@ -26,6 +28,7 @@ export interface PersonRow {
   aliases: string;
   event_id: string;
   recorded_position: string | number | bigint;
+  recorded_at: string;
 }
 
 export interface TermFactRow {
@@ -82,6 +85,7 @@ export async function migrateLeadershipTables(db: ReadDb): Promise<void> {
     .addColumn('jurisdiction', 'text', (c) => c.notNull())
     .addColumn('event_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('recorded_position', 'bigint', (c) => c.notNull())
+    .addColumn('recorded_at', 'varchar(40)', (c) => c.notNull())
     .execute();
   await db.schema
     .createTable(LeadershipTables.people)
@@ -91,6 +95,7 @@ export async function migrateLeadershipTables(db: ReadDb): Promise<void> {
     .addColumn('aliases', 'text', (c) => c.notNull())
     .addColumn('event_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('recorded_position', 'bigint', (c) => c.notNull())
+    .addColumn('recorded_at', 'varchar(40)', (c) => c.notNull())
     .execute();
   await db.schema
     .createTable(LeadershipTables.facts)
@@ -142,19 +147,4 @@ export async function migrateLeadershipTables(db: ReadDb): Promise<void> {
     .addPrimaryKeyConstraint('leadership_terms_pk', ['office_id', 'seq'])
     .execute();
   await db.schema.createIndex('leadership_terms_person').ifNotExists().on(LeadershipTables.terms).column('person_id').execute();
-}
-
-/**
- * Adds the columns of disputed term starts to a terms table created before them; true when it did, so the caller
- * recomputes the stored terms (the facts they come from are all kept).
- */
-export async function addStartReportColumns(db: ReadDb): Promise<boolean> {
-  try {
-    await db.selectFrom(LeadershipTables.terms).select('start_reports').limit(1).execute();
-    return false;
-  } catch {
-    await db.schema.alterTable(LeadershipTables.terms).addColumn('disputed', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-    await db.schema.alterTable(LeadershipTables.terms).addColumn('start_reports', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-    return true;
-  }
 }

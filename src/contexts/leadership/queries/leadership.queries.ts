@@ -1,6 +1,6 @@
 import { Inject, Optional } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { type AsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
+import { type AsAt, describeAsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
 import type { Vacancy } from '../domain/terms.js';
@@ -44,8 +44,13 @@ export class GetPersonTermsQuery extends Query<PersonTermView[]> {
   }
 }
 
-async function assertOffice(model: LeadershipReadModel, officeId: string): Promise<void> {
-  if (!(await model.officeKnown(officeId))) throw notFound('LEADERSHIP.UNKNOWN_OFFICE', `no office "${officeId}" is known`, 'officeId');
+const asKnownAt = (asAt: AsAt | undefined) => (asAt ? ` as known at ${describeAsAt(asAt)}` : '');
+
+/** With `asAt`: known by then (an office established later is unknown as known at asAt). */
+async function assertOffice(model: LeadershipReadModel, officeId: string, asAt: AsAt | undefined): Promise<void> {
+  if (!(await model.officeKnown(officeId, asAt))) {
+    throw notFound('LEADERSHIP.UNKNOWN_OFFICE', `no office "${officeId}" is known${asKnownAt(asAt)}`, 'officeId');
+  }
 }
 
 @QueryHandler(GetOfficeHolderQuery)
@@ -56,7 +61,7 @@ export class GetOfficeHolderHandler implements IQueryHandler<GetOfficeHolderQuer
   ) {}
 
   async execute({ officeId, asOf, asAt }: GetOfficeHolderQuery): Promise<OfficeHolder> {
-    await assertOffice(this.model, officeId);
+    await assertOffice(this.model, officeId, asAt);
     return this.model.holderOf(officeId, asOf ?? todayUtc(this.clock?.now()), asAt);
   }
 }
@@ -66,7 +71,7 @@ export class GetOfficeTermsHandler implements IQueryHandler<GetOfficeTermsQuery>
   constructor(@Inject(LeadershipReadModel) private readonly model: LeadershipReadModel) {}
 
   async execute({ officeId, asAt }: GetOfficeTermsQuery): Promise<TermView[]> {
-    await assertOffice(this.model, officeId);
+    await assertOffice(this.model, officeId, asAt);
     return this.model.terms(officeId, asAt);
   }
 }
@@ -76,7 +81,7 @@ export class GetOfficeVacanciesHandler implements IQueryHandler<GetOfficeVacanci
   constructor(@Inject(LeadershipReadModel) private readonly model: LeadershipReadModel) {}
 
   async execute({ officeId, asAt }: GetOfficeVacanciesQuery): Promise<Vacancy[]> {
-    await assertOffice(this.model, officeId);
+    await assertOffice(this.model, officeId, asAt);
     return this.model.vacancies(officeId, asAt);
   }
 }
@@ -86,8 +91,8 @@ export class GetPersonTermsHandler implements IQueryHandler<GetPersonTermsQuery>
   constructor(@Inject(LeadershipReadModel) private readonly model: LeadershipReadModel) {}
 
   async execute({ personId, asAt }: GetPersonTermsQuery): Promise<PersonTermView[]> {
-    if (!(await this.model.personKnown(personId))) {
-      throw notFound('LEADERSHIP.UNKNOWN_PERSON', `no person "${personId}" is known`, 'personId');
+    if (!(await this.model.personKnown(personId, asAt))) {
+      throw notFound('LEADERSHIP.UNKNOWN_PERSON', `no person "${personId}" is known${asKnownAt(asAt)}`, 'personId');
     }
     return this.model.personTerms(personId, asAt);
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
@@ -104,18 +105,31 @@ export class LeadershipReadModel {
     return row ? { personId: row.person_id, name: row.name, aliases: JSON.parse(row.aliases) as string[] } : null;
   }
 
-  /** Established, or at least named by a term fact. */
-  async officeKnown(officeId: string): Promise<boolean> {
-    if (await this.office(officeId)) return true;
-    const fact = await this.db.selectFrom(LeadershipTables.facts).select('event_id').where('office_id', '=', officeId).limit(1).executeTakeFirst();
-    return fact !== undefined;
+  /**
+   * Established, or at least named by a term fact; with `asAt`, recorded by then (an office established later was
+   * not known yet, as the territory map leaves out places registered later).
+   */
+  async officeKnown(officeId: string, asAt?: AsAt): Promise<boolean> {
+    return this.known(LeadershipTables.offices, 'office_id', officeId, asAt);
   }
 
-  /** Registered, or at least named by a term fact. */
-  async personKnown(personId: string): Promise<boolean> {
-    if (await this.person(personId)) return true;
-    const fact = await this.db.selectFrom(LeadershipTables.facts).select('event_id').where('person_id', '=', personId).limit(1).executeTakeFirst();
-    return fact !== undefined;
+  /** Registered, or at least named by a term fact; with `asAt`, recorded by then. */
+  async personKnown(personId: string, asAt?: AsAt): Promise<boolean> {
+    return this.known(LeadershipTables.people, 'person_id', personId, asAt);
+  }
+
+  private async known(table: string, column: 'office_id' | 'person_id', id: string, asAt: AsAt | undefined): Promise<boolean> {
+    const byThen = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
+      (asAt === undefined
+        ? query
+        : asAt.kind === 'position'
+          ? query.where('recorded_position', '<=', asAt.position)
+          : query.where('recorded_at', '<=', asAt.recordedAt)) as Q;
+    const rows = await byThen(this.db.selectFrom(table).select(sql.lit(1).as('known')).where(column, '=', id))
+      .unionAll(byThen(this.db.selectFrom(LeadershipTables.facts).select(sql.lit(1).as('known')).where(column, '=', id)))
+      .limit(sql.lit(1))
+      .execute();
+    return rows.length > 0;
   }
 
   async termsOf(officeId: string, asAt?: AsAt): Promise<Term[]> {

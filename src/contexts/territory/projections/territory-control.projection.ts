@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { type AmendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
@@ -10,6 +10,19 @@ import { loadSeizures } from './territory-facts.js';
 import { type IntervalRow, migrateTerritoryTables, type PlaceRow, TerritoryTables } from './territory.tables.js';
 
 const bool = (value: boolean) => (value ? 1 : 0);
+
+/**
+ * What a seizure concerns, for the live feed's filters: its place, the faction that took it and the one it was taken
+ * from. The keys of CitySeized, and of an amendment of one (of the seizure it leaves, merged with its `changes`, as
+ * the live feed's catch-up from the log computes them; a correction cannot move a seizure to another place).
+ */
+function seizureKeys(seizure: { placeId: string; factionId?: unknown; fromFactionId?: unknown }): ChangeKeys {
+  return {
+    placeId: seizure.placeId,
+    ...(typeof seizure.factionId === 'string' && { factionId: seizure.factionId }),
+    ...(typeof seizure.fromFactionId === 'string' && { fromFactionId: seizure.fromFactionId }),
+  };
+}
 
 export function intervalToRow(placeId: string, seq: number, interval: ControlInterval): IntervalRow {
   return {
@@ -103,7 +116,7 @@ export class TerritoryControlProjection implements Projection {
     this.dirty.set(tx, places);
   }
 
-  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false | void> {
+  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | AmendmentKeys | false | void> {
     switch (event.type) {
       case 'PlaceRegistered':
         return this.placeRegistered(eventOf<PlaceRegisteredData>(event), tx);
@@ -168,7 +181,7 @@ export class TerritoryControlProjection implements Projection {
       }),
     );
     this.touch(tx, data.placeId);
-    return { placeId: data.placeId, factionId: data.factionId, ...(typeof data.fromFactionId === 'string' && { fromFactionId: data.fromFactionId }) };
+    return seizureKeys(data);
   }
 
   private async amended(event: ProjectedEvent<FactCorrectedData | FactRetractedData>, tx: ReadTx) {
@@ -182,7 +195,7 @@ export class TerritoryControlProjection implements Projection {
     if (place && event.type === 'FactCorrected') return this.placeCorrected(place.place_id, (event.data as FactCorrectedData).changes, tx);
     const seizure = await tx
       .selectFrom(TerritoryTables.seizures)
-      .select(['place_id', 'faction_id'])
+      .select(['place_id', 'faction_id', 'from_faction_id'])
       .where('event_id', '=', target)
       .executeTakeFirst();
     if (!seizure) return false; // aimed at a fact this model does not hold
@@ -202,7 +215,9 @@ export class TerritoryControlProjection implements Projection {
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
     this.touch(tx, seizure.place_id);
-    return { placeId: seizure.place_id, factionId: seizure.faction_id };
+    const recorded = { placeId: seizure.place_id, factionId: seizure.faction_id, fromFactionId: seizure.from_faction_id };
+    const changes = event.type === 'FactCorrected' ? ((event.data as FactCorrectedData).changes ?? {}) : {};
+    return { keys: seizureKeys({ ...recorded, ...changes, placeId: seizure.place_id }), before: seizureKeys(recorded) };
   }
 
   /** A corrected registration (name, country, kind, coordinates) is applied in place. */

@@ -1,6 +1,6 @@
 import { Inject, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { type AsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
+import { type AsAt, describeAsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
 import { type ControlFeatureCollection, toFeatureCollection } from './control-geojson.js';
@@ -47,8 +47,8 @@ export class GetControlGeoJsonQuery extends Query<ControlFeatureCollection> {
   }
 }
 
-const unknownPlace = (placeId: string) =>
-  notFound('TERRITORY.UNKNOWN_PLACE', `no place "${placeId}" is known`, 'placeId');
+const unknownPlace = (placeId: string, asAt?: AsAt) =>
+  notFound('TERRITORY.UNKNOWN_PLACE', `no place "${placeId}" is known${asAt ? ` as known at ${describeAsAt(asAt)}` : ''}`, 'placeId');
 
 abstract class TerritoryQueryHandler {
   constructor(
@@ -60,8 +60,9 @@ abstract class TerritoryQueryHandler {
     return todayUtc(this.clock?.now());
   }
 
-  protected async assertKnown(placeId: string): Promise<void> {
-    if (!(await this.model.placeKnown(placeId))) throw unknownPlace(placeId);
+  /** With `asAt`: known by then (a place registered later is unknown as known at asAt, as the map leaves it out). */
+  protected async assertKnown(placeId: string, asAt?: AsAt): Promise<void> {
+    if (!(await (asAt ? this.model.placeKnownAt(placeId, asAt) : this.model.placeKnown(placeId)))) throw unknownPlace(placeId, asAt);
   }
 }
 
@@ -82,7 +83,7 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
       await this.assertKnown(placeId);
       return toControl(placeId, [], day);
     }
-    await this.assertKnown(placeId);
+    await this.assertKnown(placeId, asAt);
     return this.model.controlOf(placeId, day, asAt);
   }
 }
@@ -94,7 +95,7 @@ export class GetPlaceHistoryHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asAt }: GetPlaceHistoryQuery): Promise<ControlPeriod[]> {
-    await this.assertKnown(placeId);
+    await this.assertKnown(placeId, asAt);
     return this.model.history(placeId, asAt);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CompiledQuery, sql } from 'kysely';
+import { type CompiledQuery, type SelectQueryBuilder, sql } from 'kysely';
 import type { AsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
@@ -140,6 +140,20 @@ export class TerritoryReadModel {
     return (await this.db.executeQuery(this.knownPlace({ placeId }))).rows.length > 0;
   }
 
+  /**
+   * As known at `asAt`: registered, or at least named by a seizure, recorded by then. The map as known at `asAt`
+   * lists the same places: one registered later was not known yet.
+   */
+  async placeKnownAt(placeId: string, asAt: AsAt): Promise<boolean> {
+    const byThen = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
+      (asAt.kind === 'position' ? query.where('recorded_position', '<=', asAt.position) : query.where('recorded_at', '<=', asAt.recordedAt)) as Q;
+    const known = await byThen(this.db.selectFrom(TerritoryTables.places).select(sql.lit(1).as('known')).where('place_id', '=', placeId))
+      .unionAll(byThen(this.db.selectFrom(TerritoryTables.seizures).select(sql.lit(1).as('known')).where('place_id', '=', placeId)))
+      .limit(sql.lit(1))
+      .execute();
+    return known.length > 0;
+  }
+
   async intervals(placeId: string, asAt?: AsAt): Promise<ControlInterval[]> {
     if (asAt) return computeControlIntervals(await loadSeizures(this.db, placeId, asAt));
     const rows = await this.db
@@ -161,7 +175,8 @@ export class TerritoryReadModel {
 
   /** Every known place's controller on `asOf` (optionally only those a faction controls), by place id. */
   async controlOfAll(asOf: string, options: { factionId?: string; asAt?: AsAt } = {}): Promise<MapEntry[]> {
-    // As known at asAt, a place registered later was not on the map yet (its seizures are later still).
+    // As known at asAt, a place registered later was not on the map yet (its seizures are later still), as
+    // placeKnownAt answers for one place.
     let registered = this.db.selectFrom(TerritoryTables.places).selectAll();
     if (options.asAt?.kind === 'position') registered = registered.where('recorded_position', '<=', options.asAt.position);
     else if (options.asAt?.kind === 'time') registered = registered.where('recorded_at', '<=', options.asAt.recordedAt);

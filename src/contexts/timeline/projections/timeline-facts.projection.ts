@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ChangeKeys, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { type AmendmentKeys, type ChangeKeys, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
@@ -14,7 +14,7 @@ const insertFact = reusableQueryOn(['event_id', 'event_type', 'stream_name', 'da
 const PERSON_FIELDS = ['personId', 'speakerPersonId', 'depictsPersonId'];
 const FACTION_FIELDS = ['factionId', 'fromFactionId', 'toppledByFactionId', 'onBehalfOfFactionId'];
 
-/** What a change to this fact concerns, for the live feed's filters. */
+/** What a change to this fact concerns, for the live feed's filters (an amendment's: of the fact it leaves, and of the fact as recorded). */
 export function keysOfFact(data: Record<string, unknown>): ChangeKeys {
   const keys: ChangeKeys = {};
   const first = (fields: string[]) => fields.map((field) => data[field]).find((value): value is string => typeof value === 'string');
@@ -45,7 +45,7 @@ export class TimelineFactsProjection implements Projection {
     return migrateTimelineTables(db);
   }
 
-  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false> {
+  async handle(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | AmendmentKeys | false> {
     if (isFactType(event.type)) return this.fact(event, tx);
     if (event.type === 'FactCorrected' || event.type === 'FactRetracted') return this.amended(event, tx);
     return false;
@@ -67,7 +67,7 @@ export class TimelineFactsProjection implements Projection {
     return keysOfFact(event.data);
   }
 
-  private async amended(event: ProjectedEvent, tx: ReadTx): Promise<ChangeKeys | false> {
+  private async amended(event: ProjectedEvent, tx: ReadTx): Promise<AmendmentKeys | false> {
     const target = event.data.eventId;
     if (typeof target !== 'string') return false;
     const fact = await tx.selectFrom(TimelineTables.facts).select(['data']).where('event_id', '=', target).executeTakeFirst();
@@ -91,6 +91,6 @@ export class TimelineFactsProjection implements Projection {
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) return false;
     const before = JSON.parse(String(fact.data)) as Record<string, unknown>;
-    return keysOfFact({ ...before, ...(changes ?? {}) });
+    return { keys: keysOfFact({ ...before, ...(changes ?? {}) }), before: keysOfFact(before) };
   }
 }
