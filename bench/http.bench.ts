@@ -31,7 +31,7 @@ import { ProjectionRunner } from '../src/infrastructure/projections/projection-r
 import { ImportService } from '../src/import/import.service.js';
 import { PlaceControlQueryDto } from '../src/contexts/territory/http/dto/place-control.query.dto.js';
 import { SeizeCityRequestDto } from '../src/contexts/territory/http/dto/seize-city.request.dto.js';
-import { TerritoryReadModel } from '../src/contexts/territory/queries/territory.read-model.js';
+import { type PlaceControl, TerritoryReadModel } from '../src/contexts/territory/queries/territory.read-model.js';
 import type { ReadDb } from '../src/infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../src/infrastructure/read-store/read-store.tokens.js';
 import { plainData } from '../src/shared/http/dto/command-result.dto.js';
@@ -57,7 +57,8 @@ class NoopController {
  * Floors: the least a command or a query can cost on this stack, measured beside the real endpoints.
  *  - append: the SeizeCity body through the same DTO validation, then one append with an expected revision through
  *    @eventstore/db-client (a new stream each time: nothing to load, nothing to decide; no API key, no command bus);
- *  - control: the same query DTO, then the one stored-interval read the real query makes (no query bus, no handler).
+ *  - control: the same query DTO, then the one stored-interval read the real query makes (no query bus, no handler);
+ *  - answer: the same query DTO and an answer of the same shape, read from nowhere (what an answer cache could reach).
  * If a floor is already below a target, no work on our command or query path can reach that target here.
  */
 @Controller('bench/floor')
@@ -81,6 +82,13 @@ class FloorController {
   @Get('places/:placeId/control')
   async control(@Param('placeId') placeId: string, @Query() query: PlaceControlQueryDto): Promise<object | null> {
     return this.model.storedControlOn(placeId, query.asOf ?? '2020-01-01');
+  }
+
+  /** The same DTO and an answer of the same shape and size, read from nowhere: what an answer cache could reach. */
+  @Get('places/:placeId/answer')
+  answer(@Param('placeId') placeId: string, @Query() query: PlaceControlQueryDto): PlaceControl {
+    const since = query.asOf ?? '2020-01-01';
+    return { placeId, controller: 'bench-a', since, until: null, disputed: false, contenders: ['bench-a'], sourceEventIds: [uuidv7()], approximate: false };
   }
 }
 
@@ -332,6 +340,8 @@ async function httpBench(): Promise<void> {
     }
     if (PARTS.has('queries')) await measure(app, url, 'GET', 'control-query.cjs', 'who controlled X on D (GET control?asOf)', (c) =>
       `ratio query / do-nothing: ${c.ratio.toFixed(3)}x (target >= 0.6x)`);
+    if (PARTS.has('floors')) await measure(app, url, 'GET', 'control-answer.cjs', 'query DTO + answer, no read', (c) =>
+      `ratio no-read / do-nothing: ${c.ratio.toFixed(3)}x (a query that reads nothing: the most an answer cache in the API could reach)`);
     if (PARTS.has('floors')) await measure(app, url, 'GET', 'control-floor.cjs', 'floor: query DTO + one stored-interval read', (c) =>
       `ratio floor / do-nothing: ${c.ratio.toFixed(3)}x (the query target, 0.6x, is out of reach on this stack when this is below it)`);
   } finally {
