@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { filter, Observable, Subject } from 'rxjs';
 import { keysOfFact } from '../contexts/timeline/projections/timeline-facts.projection.js';
 import { EVENT_STORE_CLIENT } from '../infrastructure/event-store/event-store.module.js';
-import { type ChangeKeys, projectionBaseName, type ProjectionChange } from '../infrastructure/projections/projection.js';
+import { amendmentKeys, type ChangeKeys, projectionBaseName, type ProjectionChange } from '../infrastructure/projections/projection.js';
 import { toProjectedEvent } from '../infrastructure/projections/projected-event.js';
 import { ProjectionRegistry } from '../infrastructure/projections/projection-registry.js';
 import { ProjectionRunner, type ProjectionRunnerApi } from '../infrastructure/projections/projection-runner.js';
@@ -39,6 +39,20 @@ const matches = (keys: ChangeKeys, wanted: LiveFilter) =>
     (field) =>
       wanted[field] === undefined || keys[field] === wanted[field] || (field === 'factionId' && keys.fromFactionId === wanted.factionId),
   );
+
+/**
+ * Whether a change concerns the filter: on its keys, or, for an amendment, on the fact as it stood just before it or
+ * as recorded (AmendmentKeys: any version a subscriber may have been following). Live and replayed alike.
+ */
+const concerns = (change: Pick<ProjectionChange, 'keys' | 'before' | 'recorded'>, wanted: LiveFilter) =>
+  [change.keys, change.before, change.recorded].some((keys) => keys !== undefined && matches(keys, wanted));
+
+/** A stream as the replay reads it: its events by id, and where each stands in the stream. */
+interface StreamFacts {
+  events: Map<string, { at: number; type: string; data: Record<string, unknown> }>;
+  /** The corrections of each fact of the stream (by the fact's id), in stream order, with their `changes`. */
+  corrections: Map<string, Array<{ at: number; changes: unknown }>>;
+}
 
 /**
  * Turns the projection runner's change feed into per-read-model streams that resume without loss or repeats.
@@ -86,8 +100,8 @@ export class LiveFeedService {
     });
 
     const live = this.runner.changes$
-      // An amendment concerns the fact it leaves and the fact as recorded (`before`), as the replay below matches it.
-      .pipe(filter((change) => names.has(change.projection) && (matches(change.keys, wanted) || (change.before !== undefined && matches(change.before, wanted)))))
+      // An amendment concerns every version of the fact it amends (see concerns), as the replay below matches it.
+      .pipe(filter((change) => names.has(change.projection) && concerns(change, wanted)))
       .subscribe({
         next: (change) => (replaying ? buffered.push(change) : emit(fromChange(change))),
         // The change feed was interrupted (the projection thread died): end the stream, so that the client resumes
@@ -126,7 +140,7 @@ export class LiveFeedService {
     if (upTo <= after) return;
     const types = new Set(this.registry.list().filter((p) => names.has(p.name)).flatMap((p) => [...p.eventTypes]));
     // Pages read to their end: a read left early stays paused, and client.dispose() then waits on it forever.
-    const targets = new Map<string, Map<string, { type: string; data: Record<string, unknown> }>>();
+    const streams = new Map<string, StreamFacts>();
     let from = after;
     for (;;) {
       let count = 0;
@@ -139,18 +153,18 @@ export class LiveFeedService {
         if (position > last) last = position;
         if (!event || event.position <= after || event.position > upTo || !types.has(event.type)) continue;
         // The keys the projections report live: a fact's speaker, depicted person, etc. count as its person and
-        // faction, and an amendment concerns the fact it amends (read from its stream, where it always is).
-        let keys = keysOfFact(event.data);
-        let alsoMatches = false;
+        // faction, and an amendment concerns every version of the fact it amends (read from its stream, where it
+        // always is, with the corrections of it recorded before this amendment), as the projections fold them.
+        let change: Pick<ProjectionChange, 'keys' | 'before' | 'recorded'> = { keys: keysOfFact(event.data) };
         if (AMENDMENTS.has(event.type)) {
-          const target = await this.amendedFact(event.streamName, event.data.eventId, targets);
+          const target = await this.amendedFact(event.streamName, event.id, event.data.eventId, streams);
           // Live, a projection that does not hold the amended fact reports no change: neither does the replay.
           if (!target || !types.has(target.type)) continue;
-          const changes = event.type === 'FactCorrected' ? (event.data.changes as Record<string, unknown> | undefined) : undefined;
-          keys = keysOfFact({ ...target.data, ...(changes ?? {}) });
-          alsoMatches = matches(keysOfFact(target.data), wanted);
+          const changes = event.type === 'FactCorrected' ? event.data.changes : undefined;
+          change = amendmentKeys(target.data, target.earlier, changes, keysOfFact);
         }
-        if (!matches(keys, wanted) && !alsoMatches) continue;
+        if (!concerns(change, wanted)) continue;
+        const { keys } = change;
         emit({
           position: event.position,
           data: {
@@ -168,29 +182,46 @@ export class LiveFeedService {
     }
   }
 
-  /** The event an amendment points at, from the amendment's stream (each stream read once per replay). */
+  /**
+   * The fact an amendment points at, from the amendment's stream (each stream read once per replay), with the
+   * `changes` of the corrections of it that come before the amendment in that stream (stream order is log order).
+   */
   private async amendedFact(
     streamName: string,
+    amendmentId: string,
     eventId: unknown,
-    cache: Map<string, Map<string, { type: string; data: Record<string, unknown> }>>,
-  ): Promise<{ type: string; data: Record<string, unknown> } | undefined> {
+    cache: Map<string, StreamFacts>,
+  ): Promise<{ type: string; data: Record<string, unknown>; earlier: unknown[] } | undefined> {
     if (typeof eventId !== 'string') return undefined;
-    let events = cache.get(streamName);
-    if (!events) {
-      events = new Map();
+    let stream = cache.get(streamName);
+    if (!stream) {
+      stream = { events: new Map(), corrections: new Map() };
       try {
         // Read to its end (see replay): a stream is one entity's facts, a short read.
+        let at = 0;
         for await (const resolved of this.client.readStream(streamName, { direction: FORWARDS, fromRevision: START })) {
           const event = resolved.event;
           if (event?.isJson && typeof event.data === 'object' && event.data !== null) {
-            events.set(event.id, { type: event.type, data: event.data as Record<string, unknown> });
+            const data = event.data as Record<string, unknown>;
+            stream.events.set(event.id, { at, type: event.type, data });
+            if (event.type === 'FactCorrected' && typeof data.eventId === 'string') {
+              const list = stream.corrections.get(data.eventId) ?? [];
+              list.push({ at, changes: data.changes });
+              stream.corrections.set(data.eventId, list);
+            }
           }
+          at += 1;
         }
       } catch {
         // A stream that cannot be read (deleted, say): its amendments concern nothing this feed can name.
       }
-      cache.set(streamName, events);
+      cache.set(streamName, stream);
     }
-    return events.get(eventId);
+    const target = stream.events.get(eventId);
+    if (!target) return undefined;
+    // The stream was read after the replay's end was fixed, so it holds this amendment and every event before it.
+    const at = stream.events.get(amendmentId)?.at ?? Number.POSITIVE_INFINITY;
+    const earlier = (stream.corrections.get(eventId) ?? []).filter((correction) => correction.at < at).map((correction) => correction.changes);
+    return { type: target.type, data: target.data, earlier };
   }
 }

@@ -345,6 +345,110 @@ describe('live updates over Server-Sent Events', () => {
     }
   });
 
+  /**
+   * Opens `/live/<feed>?<param>=<value>` for every feed and value, runs `act`, and checks each stream got `expected`
+   * (per value: [id, eventType, keys]) live, then that resuming each from `resumeFrom` sends the same messages.
+   */
+  async function liveAndResumed(
+    feeds: readonly string[],
+    param: string,
+    values: readonly string[],
+    resumeFrom: string,
+    act: () => Promise<Record<string, Array<[string, string, Record<string, string>]>>>,
+  ): Promise<void> {
+    const url = (feed: string, value: string) => `${app.baseUrl}/live/${feed}?${param}=${value}`;
+    const live = await Promise.all(feeds.flatMap((feed) => values.map((value) => SseClient.open(url(feed, value), { 'x-api-key': READER }))));
+    const streams: SseClient[] = [...live];
+    try {
+      const expected = await act();
+      for (const [i, feed] of feeds.entries()) {
+        for (const [j, value] of values.entries()) {
+          const sse = live[i * values.length + j]!;
+          const want = expected[value] ?? [];
+          await sse.waitFor(want.length);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect({ feed, value, live: sse.messages.map((m) => [m.id, m.data.eventType, m.data.keys]) }).toEqual({ feed, value, live: want });
+          const resumed = await SseClient.open(url(feed, value), { 'x-api-key': READER, 'last-event-id': resumeFrom });
+          streams.push(resumed);
+          await resumed.waitFor(want.length);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect({ feed, value, resumed: resumed.messages }).toEqual({ feed, value, resumed: sse.messages });
+        }
+      }
+    } finally {
+      streams.forEach((sse) => sse.close());
+    }
+  }
+
+  it('the retraction of a corrected seizure carries the faction it was corrected to, and reaches that faction and the recorded one, live as resumed', async () => {
+    const [recorded, corrected, bystander] = [freshId('gov'), freshId('sna'), freshId('isis')];
+    const placeId = freshId('raqqa');
+    for (const factionId of [recorded, corrected, bystander]) await post(app, '/admin/factions', { factionId, name: factionId });
+    const registered = await settled(app, '/admin/places', { placeId, name: 'Raqqa', country: 'Syria' });
+    await liveAndResumed(['territory', 'timeline'], 'factionId', [recorded, corrected, bystander], registered.position, async () => {
+      const seized = await seize(placeId, recorded, '2024-12-08');
+      const moved = await post(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { factionId: corrected }, reason: 'r', notice: 'n' });
+      const retracted = await post(app, '/admin/retractions', { eventId: seized.eventIds[0], reason: 'hoax', notice: 'n' });
+      await app.app.get(ProjectionRunner).waitFor(retracted.position);
+      const amendments: Array<[string, string, Record<string, string>]> = [
+        [moved.position, 'FactCorrected', { placeId, factionId: corrected }],
+        [retracted.position, 'FactRetracted', { placeId, factionId: corrected }],
+      ];
+      return {
+        // It followed the seizure as recorded: it hears of every amendment of it.
+        [recorded]: [[seized.position, 'CitySeized', { placeId, factionId: recorded }], ...amendments],
+        [corrected]: amendments,
+        [bystander]: [],
+      };
+    });
+  });
+
+  it('a correction moving a corrected seizure on reaches the faction it leaves; the later retraction no longer concerns that faction', async () => {
+    const [recorded, first, second] = [freshId('gov'), freshId('sna'), freshId('hts')];
+    const placeId = freshId('deir');
+    for (const factionId of [recorded, first, second]) await post(app, '/admin/factions', { factionId, name: factionId });
+    const registered = await settled(app, '/admin/places', { placeId, name: 'Deir ez-Zor', country: 'Syria' });
+    await liveAndResumed(['territory', 'timeline'], 'factionId', [recorded, first, second], registered.position, async () => {
+      const seized = await seize(placeId, recorded, '2024-12-08');
+      const correct = (factionId: string) => post(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { factionId }, reason: 'r', notice: 'n' });
+      const toFirst = await correct(first);
+      const toSecond = await correct(second);
+      const retracted = await post(app, '/admin/retractions', { eventId: seized.eventIds[0], reason: 'hoax', notice: 'n' });
+      await app.app.get(ProjectionRunner).waitFor(retracted.position);
+      const [c1, c2, x] = [
+        [toFirst.position, 'FactCorrected', { placeId, factionId: first }],
+        [toSecond.position, 'FactCorrected', { placeId, factionId: second }],
+        [retracted.position, 'FactRetracted', { placeId, factionId: second }],
+      ] as Array<[string, string, Record<string, string>]>;
+      return {
+        [recorded]: [[seized.position, 'CitySeized', { placeId, factionId: recorded }], c1!, c2!, x!],
+        // The second correction takes the seizure from it (the fact as it stood just before); the retraction then
+        // withdraws a seizure that was no longer its.
+        [first]: [c1!, c2!],
+        [second]: [c2!, x!],
+      };
+    });
+  });
+
+  it('the retraction of a term corrected to another person carries that person, and reaches both people, live as resumed', async () => {
+    const officeId = freshId('governor');
+    const [reported, actual] = [freshId('reported'), freshId('actual')];
+    await post(app, '/admin/people', { personId: reported, name: 'Reported' });
+    await post(app, '/admin/people', { personId: actual, name: 'Actual' });
+    const office = await settled(app, '/admin/offices', { officeId, title: 'Governor', jurisdiction: 'Raqqa' });
+    await liveAndResumed(['leadership', 'timeline'], 'personId', [reported, actual], office.position, async () => {
+      const assumed = await post(app, `/admin/offices/${officeId}/terms`, { personId: reported, occurred: { date: '2024-12-09', precision: 'day' }, sources: [{ outlet: 'Wire' }] });
+      const corrected = await post(app, '/admin/corrections', { eventId: assumed.eventIds[0], changes: { personId: actual }, reason: 'r', notice: 'n' });
+      const retracted = await post(app, '/admin/retractions', { eventId: assumed.eventIds[0], reason: 'hoax', notice: 'n' });
+      await app.app.get(ProjectionRunner).waitFor(retracted.position);
+      const amendments: Array<[string, string, Record<string, string>]> = [
+        [corrected.position, 'FactCorrected', { officeId, personId: actual }],
+        [retracted.position, 'FactRetracted', { officeId, personId: actual }],
+      ];
+      return { [reported]: [[assumed.position, 'OfficeAssumed', { officeId, personId: reported }], ...amendments], [actual]: amendments };
+    });
+  });
+
   it('refuses a Last-Event-ID that is not a log position with 400 problem+json, and no key with 401', async () => {
     const bad = await fetch(`${app.baseUrl}/live/territory`, { headers: { 'x-api-key': READER, 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);

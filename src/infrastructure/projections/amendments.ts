@@ -18,15 +18,19 @@ export function applyAmendmentsInLogOrder<Fact, Amendment extends AmendmentRowLi
   amendments: readonly Amendment[],
   correct: (fact: Fact, changes: Record<string, unknown>, amendment: Amendment) => Fact,
 ): Fact[] {
-  const ordered = [...amendments].sort((a, b) => {
-    const [pa, pb] = [BigInt(a.recorded_position), BigInt(b.recorded_position)];
-    return pa < pb ? -1 : pa > pb ? 1 : 0;
-  });
-  for (const amendment of ordered) {
+  for (const amendment of inLogOrder(amendments)) {
     const fact = facts.get(amendment.target_event_id);
     if (fact === undefined) continue;
     if (amendment.kind === 'retracted') facts.delete(amendment.target_event_id);
     else facts.set(amendment.target_event_id, correct(fact, parseJsonColumn<Record<string, unknown>>(amendment.changes, {}), amendment));
   }
   return [...facts.values()];
+}
+
+/** Stored rows sorted by their log position (a copy; the read store may return them in any order). */
+export function inLogOrder<Row extends { recorded_position: string | number | bigint }>(rows: readonly Row[]): Row[] {
+  return [...rows].sort((a, b) => {
+    const [pa, pb] = [BigInt(a.recorded_position), BigInt(b.recorded_position)];
+    return pa < pb ? -1 : pa > pb ? 1 : 0;
+  });
 }

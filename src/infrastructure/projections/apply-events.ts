@@ -105,7 +105,7 @@ async function handleFresh(projection: Projection, fresh: readonly ProjectedEven
       eventType: event.type,
       eventId: event.id,
       keys: amendment ? amendment.keys : ((result as ChangeKeys | undefined) ?? keysOf(event)),
-      ...(amendment && { before: amendment.before }),
+      ...(amendment && { before: amendment.before, recorded: amendment.recorded }),
     });
   }
   if (handledCount > 0) await projection.flush?.(tx);

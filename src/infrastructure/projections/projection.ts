@@ -1,3 +1,4 @@
+import { amendedVersions } from '../../shared/domain/corrections.js';
 import type { ReadDb, ReadStoreDialect } from '../read-store/read-store.factory.js';
 import type { ReadTx } from '../read-store/read-store.js';
 
@@ -44,17 +45,37 @@ export interface ChangeKeys {
 }
 
 /**
- * What an amendment (FactCorrected, FactRetracted) changed: `keys` are those of the fact as this amendment leaves it
- * (the recorded fact with the amendment's `changes` merged in), `before` those of the fact as recorded. The change
- * concerns both: a filter on either matches it, as the live feed's catch-up from the log does.
+ * What an amendment (FactCorrected, FactRetracted) changed, folding the chain of amendments of its fact: `keys` are
+ * those of the fact as this amendment leaves it (the recorded fact with every earlier correction's `changes` and then
+ * this amendment's applied, in log order), `before` those of the fact as it stood just before this amendment, and
+ * `recorded` those of the fact as recorded. The change concerns all three (any version a subscriber may have been
+ * following): a filter on any of them matches it, as the live feed's catch-up from the log does.
  */
 export interface AmendmentKeys {
   keys: ChangeKeys;
   before: ChangeKeys;
+  recorded: ChangeKeys;
 }
 
 export const isAmendmentKeys = (value: ChangeKeys | AmendmentKeys): value is AmendmentKeys =>
-  typeof (value as AmendmentKeys).keys === 'object' && typeof (value as AmendmentKeys).before === 'object';
+  typeof (value as AmendmentKeys).keys === 'object' &&
+  typeof (value as AmendmentKeys).before === 'object' &&
+  typeof (value as AmendmentKeys).recorded === 'object';
+
+/**
+ * The AmendmentKeys of an amendment of the fact `recorded`, given the `changes` of the corrections of that fact
+ * recorded before it (in log order) and its own `changes` (undefined for a retraction); `keysOf` names what a
+ * version of the fact concerns. The one fold of a correction chain, used by the projections and the live replay.
+ */
+export function amendmentKeys(
+  recorded: Record<string, unknown>,
+  earlier: readonly unknown[],
+  changes: unknown,
+  keysOf: (fact: Record<string, unknown>) => ChangeKeys,
+): AmendmentKeys {
+  const versions = amendedVersions(recorded, earlier, changes);
+  return { keys: keysOf(versions.after), before: keysOf(versions.before), recorded: keysOf(versions.recorded) };
+}
 
 /** Emitted on the change feed after the transaction that applied it committed. */
 export interface ProjectionChange {
@@ -66,8 +87,10 @@ export interface ProjectionChange {
   eventType: string;
   eventId: string;
   keys: ChangeKeys;
-  /** An amendment's: the keys of the fact as recorded, which the change concerns too (see AmendmentKeys). */
+  /** An amendment's: the keys of the fact as it stood just before it, which the change concerns too (see AmendmentKeys). */
   before?: ChangeKeys;
+  /** An amendment's: the keys of the fact as recorded, which the change concerns too (see AmendmentKeys). */
+  recorded?: ChangeKeys;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { correctionDecider, type CorrectFact, type RetractFact } from './corrections.js';
+import { amendedVersions, correctionDecider, type CorrectFact, type RetractFact } from './corrections.js';
 import { deciderSpecification } from './decider-specification.js';
 
 const spec = deciderSpecification(correctionDecider());
@@ -88,5 +88,35 @@ describe('corrections decider', () => {
       const correction = corrected({ factionId: 'sna' });
       spec.given([seized, correction]).when(retract(correction.id)).thenThrows('CORRECTIONS.NOT_A_FACT');
     });
+  });
+});
+
+describe('amendedVersions (the fold of a correction chain)', () => {
+  const recorded = seized.data as Record<string, unknown>;
+
+  it('leaves a first retraction with the fact as recorded, before and after', () => {
+    expect(amendedVersions(recorded, [])).toEqual({ recorded, before: recorded, after: recorded });
+  });
+
+  it('applies the earlier corrections in order for `before`, then the amendment’s own changes for `after`', () => {
+    const versions = amendedVersions(recorded, [{ factionId: 'sna' }, { factionId: 'isis', fromFactionId: null }], { confidence: 'low' });
+    expect(versions.recorded).toBe(recorded);
+    expect(versions.before).toEqual({ ...recorded, factionId: 'isis', fromFactionId: undefined });
+    expect(versions.before).not.toHaveProperty('fromFactionId');
+    expect(versions.after).toEqual({ ...versions.before, confidence: 'low' });
+  });
+
+  it('leaves a retraction after a correction with the fact as that correction left it', () => {
+    const versions = amendedVersions(recorded, [{ factionId: 'sna' }], undefined);
+    expect(versions.before.factionId).toBe('sna');
+    expect(versions.after).toEqual(versions.before);
+    expect(versions.recorded.factionId).toBe('hts');
+  });
+
+  it('counts changes that are not an object (a malformed recorded event) as none, and never mutates the fact', () => {
+    const copy = structuredClone(recorded);
+    const versions = amendedVersions(recorded, ['factionId', null, [1]], 42);
+    expect(versions.after).toEqual(recorded);
+    expect(recorded).toEqual(copy);
   });
 });

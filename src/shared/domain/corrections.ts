@@ -55,6 +55,26 @@ export function applyChanges(data: Record<string, unknown>, changes: Record<stri
   return next;
 }
 
+/** A correction's `changes` as stored or read from the log: anything but a plain object changes nothing. */
+const changesOf = (changes: unknown): Record<string, unknown> =>
+  typeof changes === 'object' && changes !== null && !Array.isArray(changes) ? (changes as Record<string, unknown>) : {};
+
+/**
+ * The versions of a fact an amendment (FactCorrected, FactRetracted) concerns: as recorded; as it stood just before
+ * the amendment, with every earlier correction of it applied in log order (`earlier`: their `changes`); and as the
+ * amendment leaves it, its own `changes` applied too (a retraction's `changes` is undefined: it leaves it as it stood).
+ */
+export interface AmendedVersions {
+  recorded: Record<string, unknown>;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+export function amendedVersions(recorded: Record<string, unknown>, earlier: readonly unknown[], changes?: unknown): AmendedVersions {
+  const before = earlier.reduce<Record<string, unknown>>((fact, each) => applyChanges(fact, changesOf(each)), recorded);
+  return { recorded, before, after: applyChanges(before, changesOf(changes)) };
+}
+
 export function initialCorrectionsState(): CorrectionsState {
   return { facts: {}, others: {} };
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type AmendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { inLogOrder } from '../../../infrastructure/projections/amendments.js';
+import { type AmendmentKeys, amendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
@@ -13,7 +15,7 @@ const bool = (value: boolean) => (value ? 1 : 0);
 
 /**
  * What a seizure concerns, for the live feed's filters: its place, the faction that took it and the one it was taken
- * from. The keys of CitySeized, and of an amendment of one (of the seizure it leaves, merged with its `changes`, as
+ * from. The keys of CitySeized, and of each version of the seizure an amendment of one concerns (AmendmentKeys, as
  * the live feed's catch-up from the log computes them; a correction cannot move a seizure to another place).
  */
 function seizureKeys(seizure: { placeId: string; factionId?: unknown; fromFactionId?: unknown }): ChangeKeys {
@@ -215,9 +217,20 @@ export class TerritoryControlProjection implements Projection {
       .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
     this.touch(tx, seizure.place_id);
+    // The seizure as recorded, then as each earlier correction of it (stored here, in log order) left it.
+    const earlier = await tx
+      .selectFrom(TerritoryTables.amendments)
+      .select(['changes', 'recorded_position'])
+      .where('place_id', '=', seizure.place_id)
+      .where('target_event_id', '=', target)
+      .where('kind', '=', 'corrected')
+      .where('recorded_position', '<', event.position)
+      .execute();
     const recorded = { placeId: seizure.place_id, factionId: seizure.faction_id, fromFactionId: seizure.from_faction_id };
-    const changes = event.type === 'FactCorrected' ? ((event.data as FactCorrectedData).changes ?? {}) : {};
-    return { keys: seizureKeys({ ...recorded, ...changes, placeId: seizure.place_id }), before: seizureKeys(recorded) };
+    const changes = event.type === 'FactCorrected' ? (event.data as FactCorrectedData).changes : undefined;
+    return amendmentKeys(recorded, inLogOrder(earlier).map((row) => parseJsonColumn(row.changes, {})), changes, (fact) =>
+      seizureKeys({ ...fact, placeId: seizure.place_id }),
+    );
   }
 
   /** A corrected registration (name, country, kind, coordinates) is applied in place. */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type AmendmentKeys, type ChangeKeys, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { inLogOrder } from '../../../infrastructure/projections/amendments.js';
+import { type AmendmentKeys, amendmentKeys, type ChangeKeys, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
+import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
@@ -14,7 +16,7 @@ const insertFact = reusableQueryOn(['event_id', 'event_type', 'stream_name', 'da
 const PERSON_FIELDS = ['personId', 'speakerPersonId', 'depictsPersonId'];
 const FACTION_FIELDS = ['factionId', 'fromFactionId', 'toppledByFactionId', 'onBehalfOfFactionId'];
 
-/** What a change to this fact concerns, for the live feed's filters (an amendment's: of the fact it leaves, and of the fact as recorded). */
+/** What a change to this fact concerns, for the live feed's filters (an amendment's: of each version of the fact, see AmendmentKeys). */
 export function keysOfFact(data: Record<string, unknown>): ChangeKeys {
   const keys: ChangeKeys = {};
   const first = (fields: string[]) => fields.map((field) => data[field]).find((value): value is string => typeof value === 'string');
@@ -90,7 +92,15 @@ export class TimelineFactsProjection implements Projection {
       .onConflict((oc) => oc.column('event_id').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) return false;
-    const before = JSON.parse(String(fact.data)) as Record<string, unknown>;
-    return { keys: keysOfFact({ ...before, ...(changes ?? {}) }), before: keysOfFact(before) };
+    // The fact as recorded, then as each earlier correction of it (stored here, in log order) left it.
+    const earlier = await tx
+      .selectFrom(TimelineTables.amendments)
+      .select(['changes', 'recorded_position'])
+      .where('target_event_id', '=', target)
+      .where('kind', '=', 'corrected')
+      .where('recorded_position', '<', event.position)
+      .execute();
+    const recorded = parseJsonColumn<Record<string, unknown>>(String(fact.data), {});
+    return amendmentKeys(recorded, inLogOrder(earlier).map((row) => parseJsonColumn(row.changes, {})), changes ?? undefined, keysOfFact);
   }
 }
