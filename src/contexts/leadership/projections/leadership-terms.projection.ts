@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { yieldToEventLoop } from '../../../infrastructure/projections/apply-events.js';
-import { inLogOrder } from '../../../infrastructure/projections/amendments.js';
+import { earlierCorrections } from '../../../infrastructure/projections/amendments.js';
 import { type AmendmentKeys, amendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
-import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import type { FactCorrectedData, FactRetractedData } from '../../../shared/domain/corrections.events.js';
@@ -196,17 +195,10 @@ export class LeadershipTermsProjection implements Projection {
     this.touch(tx, fact.office_id);
     // The term fact as recorded, then as each earlier correction of it (stored here, in log order) left it; a
     // correction may name another person, never another office. The change concerns every version (AmendmentKeys).
-    const earlier = await tx
-      .selectFrom(LeadershipTables.amendments)
-      .select(['changes', 'recorded_position'])
-      .where('office_id', '=', fact.office_id)
-      .where('target_event_id', '=', target)
-      .where('kind', '=', 'corrected')
-      .where('recorded_position', '<', event.position)
-      .execute();
+    const earlier = await earlierCorrections(tx, LeadershipTables.amendments, target, event.position, { column: 'office_id', value: fact.office_id });
     const recorded = { officeId: fact.office_id, personId: fact.person_id };
     const changes = event.type === 'FactCorrected' ? (event.data as FactCorrectedData).changes : undefined;
-    return amendmentKeys(recorded, inLogOrder(earlier).map((row) => parseJsonColumn(row.changes, {})), changes, (term) => ({
+    return amendmentKeys(recorded, earlier, changes, (term) => ({
       officeId: fact.office_id,
       ...(typeof term.personId === 'string' && { personId: term.personId }),
     }));

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { inLogOrder } from '../../../infrastructure/projections/amendments.js';
+import { earlierCorrections } from '../../../infrastructure/projections/amendments.js';
 import { type AmendmentKeys, amendmentKeys, type ChangeKeys, eventOf, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
-import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import type { ReadExecutor, ReadTx } from '../../../infrastructure/read-store/read-store.js';
 import { reusableQueryOn } from '../../../infrastructure/read-store/reusable-query.js';
@@ -218,17 +217,10 @@ export class TerritoryControlProjection implements Projection {
       .execute();
     this.touch(tx, seizure.place_id);
     // The seizure as recorded, then as each earlier correction of it (stored here, in log order) left it.
-    const earlier = await tx
-      .selectFrom(TerritoryTables.amendments)
-      .select(['changes', 'recorded_position'])
-      .where('place_id', '=', seizure.place_id)
-      .where('target_event_id', '=', target)
-      .where('kind', '=', 'corrected')
-      .where('recorded_position', '<', event.position)
-      .execute();
+    const earlier = await earlierCorrections(tx, TerritoryTables.amendments, target, event.position, { column: 'place_id', value: seizure.place_id });
     const recorded = { placeId: seizure.place_id, factionId: seizure.faction_id, fromFactionId: seizure.from_faction_id };
     const changes = event.type === 'FactCorrected' ? (event.data as FactCorrectedData).changes : undefined;
-    return amendmentKeys(recorded, inLogOrder(earlier).map((row) => parseJsonColumn(row.changes, {})), changes, (fact) =>
+    return amendmentKeys(recorded, earlier, changes, (fact) =>
       seizureKeys({ ...fact, placeId: seizure.place_id }),
     );
   }

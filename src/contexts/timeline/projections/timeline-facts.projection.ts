@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { inLogOrder } from '../../../infrastructure/projections/amendments.js';
+import { earlierCorrections } from '../../../infrastructure/projections/amendments.js';
 import { type AmendmentKeys, amendmentKeys, type ChangeKeys, type ProjectedEvent, type Projection } from '../../../infrastructure/projections/projection.js';
 import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
@@ -93,14 +93,8 @@ export class TimelineFactsProjection implements Projection {
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) return false;
     // The fact as recorded, then as each earlier correction of it (stored here, in log order) left it.
-    const earlier = await tx
-      .selectFrom(TimelineTables.amendments)
-      .select(['changes', 'recorded_position'])
-      .where('target_event_id', '=', target)
-      .where('kind', '=', 'corrected')
-      .where('recorded_position', '<', event.position)
-      .execute();
+    const earlier = await earlierCorrections(tx, TimelineTables.amendments, target, event.position);
     const recorded = parseJsonColumn<Record<string, unknown>>(String(fact.data), {});
-    return amendmentKeys(recorded, inLogOrder(earlier).map((row) => parseJsonColumn(row.changes, {})), changes ?? undefined, keysOfFact);
+    return amendmentKeys(recorded, earlier, changes ?? undefined, keysOfFact);
   }
 }
