@@ -1,10 +1,18 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import type { SelectQueryBuilder } from 'kysely';
 
 /**
  * `asAt` — recorded time: answer as the desk knew it at a log position (a non-negative integer: every event whose
  * commit position is <= it) or at a timestamp (every event recorded at or before it).
  */
 export type AsAt = { kind: 'position'; position: bigint } | { kind: 'time'; recordedAt: string };
+
+/** Keeps the read-model rows (with `recorded_position` and `recorded_at` columns) recorded by `asAt`; all without it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function recordedBy<Q extends SelectQueryBuilder<any, any, any>>(query: Q, asAt: AsAt | undefined): Q {
+  if (asAt === undefined) return query;
+  return (asAt.kind === 'position' ? query.where('recorded_position', '<=', asAt.position) : query.where('recorded_at', '<=', asAt.recordedAt)) as Q;
+}
 
 const MAX_STORED_POSITION = 0x7fffffffffffffffn;
 

@@ -1,5 +1,5 @@
 import { applyAmendmentsInLogOrder } from '../../../infrastructure/projections/amendments.js';
-import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
 import type { Precision } from '../../../shared/domain/facts.js';
 import type { LeaveReason } from '../domain/leadership.events.js';
@@ -37,13 +37,8 @@ export async function loadTermFacts(executor: ReadExecutor, officeId: string | n
     facts = facts.where('office_id', '=', officeId);
     amendments = amendments.where('office_id', '=', officeId);
   }
-  if (asAt?.kind === 'position') {
-    facts = facts.where('recorded_position', '<=', asAt.position);
-    amendments = amendments.where('recorded_position', '<=', asAt.position);
-  } else if (asAt?.kind === 'time') {
-    facts = facts.where('recorded_at', '<=', asAt.recordedAt);
-    amendments = amendments.where('recorded_at', '<=', asAt.recordedAt);
-  }
+  facts = recordedBy(facts, asAt);
+  amendments = recordedBy(amendments, asAt);
   const factRows = (await facts.execute()) as TermFactRow[];
   const amendmentRows = (await amendments.execute()) as LeadershipAmendmentRow[];
   return applyAmendments(factRows, amendmentRows);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type SelectQueryBuilder, sql } from 'kysely';
-import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { sql } from 'kysely';
+import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { actingTermsAt, computeTerms, computeVacancies, type StartReport, type Term, termAt, type Vacancy, vacantSince } from '../domain/terms.js';
@@ -119,14 +119,8 @@ export class LeadershipReadModel {
   }
 
   private async known(table: string, column: 'office_id' | 'person_id', id: string, asAt: AsAt | undefined): Promise<boolean> {
-    const byThen = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
-      (asAt === undefined
-        ? query
-        : asAt.kind === 'position'
-          ? query.where('recorded_position', '<=', asAt.position)
-          : query.where('recorded_at', '<=', asAt.recordedAt)) as Q;
-    const rows = await byThen(this.db.selectFrom(table).select(sql.lit(1).as('known')).where(column, '=', id))
-      .unionAll(byThen(this.db.selectFrom(LeadershipTables.facts).select(sql.lit(1).as('known')).where(column, '=', id)))
+    const rows = await recordedBy(this.db.selectFrom(table).select(sql.lit(1).as('known')).where(column, '=', id), asAt)
+      .unionAll(recordedBy(this.db.selectFrom(LeadershipTables.facts).select(sql.lit(1).as('known')).where(column, '=', id), asAt))
       .limit(sql.lit(1))
       .execute();
     return rows.length > 0;

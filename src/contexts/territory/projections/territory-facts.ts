@@ -1,5 +1,5 @@
 import { applyAmendmentsInLogOrder } from '../../../infrastructure/projections/amendments.js';
-import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
 import type { Confidence, Occurred, Precision } from '../../../shared/domain/facts.js';
 import type { SeizureFact } from '../domain/control.js';
@@ -69,13 +69,8 @@ export async function loadSeizures(
     seizures = seizures.where('place_id', 'in', placeId);
     amendments = amendments.where('place_id', 'in', placeId);
   }
-  if (asAt?.kind === 'position') {
-    seizures = seizures.where('recorded_position', '<=', asAt.position);
-    amendments = amendments.where('recorded_position', '<=', asAt.position);
-  } else if (asAt?.kind === 'time') {
-    seizures = seizures.where('recorded_at', '<=', asAt.recordedAt);
-    amendments = amendments.where('recorded_at', '<=', asAt.recordedAt);
-  }
+  seizures = recordedBy(seizures, asAt);
+  amendments = recordedBy(amendments, asAt);
   const seizureRows = await seizures.execute();
   const amendmentRows = await amendments.execute();
   return applyAmendments(seizureRows as TimelineRow[], amendmentRows as AmendmentRow[]);

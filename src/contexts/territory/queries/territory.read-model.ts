@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CompiledQuery, type SelectQueryBuilder, sql } from 'kysely';
-import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { type CompiledQuery, sql } from 'kysely';
+import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { reusableQuery } from '../../../infrastructure/read-store/reusable-query.js';
@@ -145,10 +145,8 @@ export class TerritoryReadModel {
    * lists the same places: one registered later was not known yet.
    */
   async placeKnownAt(placeId: string, asAt: AsAt): Promise<boolean> {
-    const byThen = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
-      (asAt.kind === 'position' ? query.where('recorded_position', '<=', asAt.position) : query.where('recorded_at', '<=', asAt.recordedAt)) as Q;
-    const known = await byThen(this.db.selectFrom(TerritoryTables.places).select(sql.lit(1).as('known')).where('place_id', '=', placeId))
-      .unionAll(byThen(this.db.selectFrom(TerritoryTables.seizures).select(sql.lit(1).as('known')).where('place_id', '=', placeId)))
+    const known = await recordedBy(this.db.selectFrom(TerritoryTables.places).select(sql.lit(1).as('known')).where('place_id', '=', placeId), asAt)
+      .unionAll(recordedBy(this.db.selectFrom(TerritoryTables.seizures).select(sql.lit(1).as('known')).where('place_id', '=', placeId), asAt))
       .limit(sql.lit(1))
       .execute();
     return known.length > 0;
@@ -177,9 +175,7 @@ export class TerritoryReadModel {
   async controlOfAll(asOf: string, options: { factionId?: string; asAt?: AsAt } = {}): Promise<MapEntry[]> {
     // As known at asAt, a place registered later was not on the map yet (its seizures are later still), as
     // placeKnownAt answers for one place.
-    let registered = this.db.selectFrom(TerritoryTables.places).selectAll();
-    if (options.asAt?.kind === 'position') registered = registered.where('recorded_position', '<=', options.asAt.position);
-    else if (options.asAt?.kind === 'time') registered = registered.where('recorded_at', '<=', options.asAt.recordedAt);
+    const registered = recordedBy(this.db.selectFrom(TerritoryTables.places).selectAll(), options.asAt);
     const places = ((await registered.execute()) as PlaceRow[]).map(summary);
     const byPlace = new Map<string, ControlInterval[]>();
     if (options.asAt) {

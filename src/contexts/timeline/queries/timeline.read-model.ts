@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { parseJsonColumn } from '../../../infrastructure/read-store/json-column.js';
 import type { ReadExecutor } from '../../../infrastructure/read-store/read-store.js';
@@ -54,15 +54,8 @@ export class TimelineReadModel {
   constructor(@Inject(READ_DB) private readonly db: ReadExecutor) {}
 
   async timeline(filter: TimelineFilter = {}, asAt?: AsAt): Promise<TimelineItem[]> {
-    let facts = this.db.selectFrom(TimelineTables.facts).selectAll();
-    let amendments = this.db.selectFrom(TimelineTables.amendments).selectAll();
-    if (asAt?.kind === 'position') {
-      facts = facts.where('recorded_position', '<=', asAt.position);
-      amendments = amendments.where('recorded_position', '<=', asAt.position);
-    } else if (asAt?.kind === 'time') {
-      facts = facts.where('recorded_at', '<=', asAt.recordedAt);
-      amendments = amendments.where('recorded_at', '<=', asAt.recordedAt);
-    }
+    const facts = recordedBy(this.db.selectFrom(TimelineTables.facts).selectAll(), asAt);
+    const amendments = recordedBy(this.db.selectFrom(TimelineTables.amendments).selectAll(), asAt);
     const factRows = (await facts.execute()) as FactRow[];
     const amendmentRows = (await amendments.execute()) as AmendmentRow[];
     return timeline(factRows.map(toFact), amendmentRows.map(toAmendment), filter).map(toItem);
