@@ -14,6 +14,7 @@ import {
   WaitForTimeoutError,
 } from '../infrastructure/projections/projection-runner.js';
 import { ProjectionsModule } from '../infrastructure/projections/projections.module.js';
+import { ReadModelChanges } from '../infrastructure/projections/read-model-changes.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
 
 /** How often a wait looks at the API's checkpoints. */
@@ -101,7 +102,7 @@ export class ApiProjectionsWatcher implements ProjectionRunnerApi {
   }
 }
 
-/** Provides what ProjectionsModule.forRoot provides (the registry, the runner token), with the watcher as runner. */
+/** Provides what ProjectionsModule.forRoot provides (the registry, the runner token, read-model changes), with the watcher as runner. */
 @Global()
 @Module({})
 export class ApiProjectionsModule {
@@ -116,8 +117,14 @@ export class ApiProjectionsModule {
           useFactory: (client: EventStoreDBClient, store: ReadStore, registry: ProjectionRegistry): ProjectionRunnerApi =>
             new ApiProjectionsWatcher(client, store, registry),
         },
+        {
+          provide: ReadModelChanges,
+          inject: [ProjectionRunner],
+          // The API's runner writes the read models: this process never hears of their changes, so caches stay off.
+          useFactory: (runner: ProjectionRunnerApi) => new ReadModelChanges(runner, false),
+        },
       ],
-      exports: [ProjectionRegistry, ProjectionRunner],
+      exports: [ProjectionRegistry, ProjectionRunner, ReadModelChanges],
     };
   }
 }

@@ -7,6 +7,7 @@ import type { Projection } from '../infrastructure/projections/projection.js';
 import { ReadStore } from '../infrastructure/read-store/read-store.js';
 import { type DomainError, illegalState, notFound, operationFailed } from '../shared/domain/domain-error.js';
 import { readCheckpoint } from '../infrastructure/projections/checkpoint-store.js';
+import { ReadModelChanges } from '../infrastructure/projections/read-model-changes.js';
 import { atSameCheckpoint, type Comparison, diffTables, ScratchCopy, swapIn } from './scratch-replay.js';
 
 const MAX_SWAP_ATTEMPTS = 50;
@@ -69,6 +70,7 @@ export class ProjectionsAdminService {
     @Inject(ProjectionRegistry) private readonly registry: ProjectionRegistry,
     @Inject(ReadStore) private readonly store: ReadStore,
     @Inject(EVENT_STORE_CLIENT) private readonly client: EventStoreDBClient,
+    @Inject(ReadModelChanges) private readonly changes: ReadModelChanges,
   ) {}
 
   private projection(name: string): Projection {
@@ -143,11 +145,14 @@ export class ProjectionsAdminService {
       try {
         await this.runner.rebuild(name);
       } catch (error) {
+        this.changes.replaced(name); // it may have failed after its reset
         // Not started (the projection thread is down and being started again): record it failed, so that the next
         // request can start one, and say why rather than answer 500.
         finish(error as Error);
         throw illegalState('PROJECTIONS.THREAD_DOWN', `projection "${name}" cannot be rebuilt right now (${(error as Error).message}); retry shortly`, 'name');
       }
+      // Its tables were dropped and recreated empty, with no change message: caches of it start over.
+      this.changes.replaced(name);
       done = (head === null ? Promise.resolve() : this.runner.waitFor(BigInt(head), { projections: [name], timeoutMs: options.timeoutMs ?? 3_600_000 })).then(
         () => finish(),
         finish,
@@ -180,6 +185,8 @@ export class ProjectionsAdminService {
           });
         }
         if (await swapIn(this.store, copy)) {
+          // Every row replaced in one transaction, with no change message: caches of the model start over.
+          this.changes.replaced(projection.name);
           progress.checkpoint = live ? live.commit.toString() : null;
           progress.eventsApplied = copy.replayed;
           return;

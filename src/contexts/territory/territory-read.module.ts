@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ProjectionsModule } from '../../infrastructure/projections/projections.module.js';
 import { TerritoryController } from './http/territory.controller.js';
 import { TerritoryControlProjection } from './projections/territory-control.projection.js';
+import { PlaceTimelineCache } from './queries/place-timeline.cache.js';
 import { TerritoryQueryHandlers } from './queries/territory.queries.js';
 import { TerritoryReadModel } from './queries/territory.read-model.js';
 
@@ -9,7 +10,7 @@ import { TerritoryReadModel } from './queries/territory.read-model.js';
 @Module({
   imports: [ProjectionsModule.forFeature([TerritoryControlProjection])],
   controllers: [TerritoryController],
-  providers: [TerritoryReadModel, ...TerritoryQueryHandlers],
+  providers: [PlaceTimelineCache, TerritoryReadModel, ...TerritoryQueryHandlers],
   exports: [TerritoryReadModel],
 })
 export class TerritoryReadModule {}

@@ -18,6 +18,7 @@ import type { Projection } from './projection.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import { ProjectionRunner, type ProjectionRunnerApi } from './projection-runner.js';
 import { ThreadedProjectionRunner } from './projection-thread.js';
+import { ReadModelChanges } from './read-model-changes.js';
 
 /** Starts the runner once every module registered its projections; stops it before the stores close. */
 @Injectable()
@@ -45,7 +46,7 @@ export interface ProjectionsModuleOptions {
  * Global: the projection registry and the one runner feeding every registered projection from `$all`: in a worker
  * thread of its own (PROJECTIONS_THREAD=worker, the default) or in the API's thread (`main`).
  * Inject `ProjectionRunner` (typed `ProjectionRunnerApi`) for `status()`, `waitFor(position)`, `changes$` and
- * `rebuild(name)`. Contexts register their projections with `ProjectionsModule.forFeature([...])`.
+ * `rebuild(name)`, and `ReadModelChanges` to keep a cache of a read model exact. Contexts register their projections with `ProjectionsModule.forFeature([...])`.
  */
 @Global()
 @Module({})
@@ -77,9 +78,16 @@ export class ProjectionsModule {
             });
           },
         },
+        {
+          provide: ReadModelChanges,
+          inject: [ProjectionRunner, ReadStore],
+          // This process's runner is the only writer of a SQLite read store (the rebuild CLI refuses to run beside
+          // the API; an import through the API leaves the projections to it). A PostgreSQL one may have others.
+          useFactory: (runner: ProjectionRunnerApi, store: ReadStore) => new ReadModelChanges(runner, store.dialect === 'sqlite'),
+        },
         ProjectionRunnerLifecycle,
       ],
-      exports: [ProjectionRegistry, ProjectionRunner],
+      exports: [ProjectionRegistry, ProjectionRunner, ReadModelChanges],
     };
   }
 

@@ -4,7 +4,7 @@ import { type AsAt, describeAsAt, todayUtc } from '../../../infrastructure/proje
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
 import { type ControlFeatureCollection, toFeatureCollection } from './control-geojson.js';
-import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel, toControl } from './territory.read-model.js';
+import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel, toControl, toPeriod } from './territory.read-model.js';
 
 export class GetPlaceControlQuery extends Query<PlaceControl> {
   constructor(
@@ -60,9 +60,9 @@ abstract class TerritoryQueryHandler {
     return todayUtc(this.clock?.now());
   }
 
-  /** With `asAt`: known by then (a place registered later is unknown as known at asAt, as the map leaves it out). */
-  protected async assertKnown(placeId: string, asAt?: AsAt): Promise<void> {
-    if (!(await (asAt ? this.model.placeKnownAt(placeId, asAt) : this.model.placeKnown(placeId)))) throw unknownPlace(placeId, asAt);
+  /** Known at `asAt` (a place registered later is unknown as known at asAt, as the map leaves it out). */
+  protected async assertKnown(placeId: string, asAt: AsAt): Promise<void> {
+    if (!(await this.model.placeKnownAt(placeId, asAt))) throw unknownPlace(placeId, asAt);
   }
 }
 
@@ -75,13 +75,9 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
   async execute({ placeId, asOf, asAt }: GetPlaceControlQuery): Promise<PlaceControl> {
     const day = asOf ?? this.today();
     if (asAt === undefined) {
-      // Stored intervals are only ever computed from seizures naming the place (written in the same transaction),
-      // so a place with an interval covering the day is known: one read of one row answers. No interval covers the
-      // day: nothing is known about the place that day (whatever other intervals it has), if the place is known.
-      const covering = await this.model.storedControlOn(placeId, day);
-      if (covering) return covering;
-      await this.assertKnown(placeId);
-      return toControl(placeId, [], day);
+      const place = await this.model.storedPlace(placeId);
+      if (!place.known) throw unknownPlace(placeId);
+      return toControl(placeId, place.intervals, day);
     }
     await this.assertKnown(placeId, asAt);
     return this.model.controlOf(placeId, day, asAt);
@@ -95,6 +91,11 @@ export class GetPlaceHistoryHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asAt }: GetPlaceHistoryQuery): Promise<ControlPeriod[]> {
+    if (asAt === undefined) {
+      const place = await this.model.storedPlace(placeId);
+      if (!place.known) throw unknownPlace(placeId);
+      return place.intervals.map(toPeriod);
+    }
     await this.assertKnown(placeId, asAt);
     return this.model.history(placeId, asAt);
   }

@@ -27,15 +27,21 @@ describe('TerritoryReadModel reads', () => {
     expect(await model.placeKnown(unknown)).toBe(false);
   });
 
-  it('storedControlOn: the answer of controlOf for a covered day, null for a day no interval covers', async () => {
-    const placeId = uid('hama');
+  it('storedPlace: the stored timeline in order and whether the place is known, also with no timeline', async () => {
+    const [placeId, registered] = [uid('hama'), uid('reg')];
     await harness.given(
       harness.event('CitySeized', { placeId, factionId: 'hts', fromFactionId: 'gov', occurred: { date: '2024-12-05', precision: 'day' }, sources: source }, { streamName: `city-${placeId}` }),
       harness.event('CitySeized', { placeId, factionId: 'sdf', occurred: { date: '2025-01', precision: 'month' }, sources: source }, { streamName: `city-${placeId}` }),
+      harness.event('PlaceRegistered', { placeId: registered, name: 'R', country: 'SY' }, { streamName: `city-${registered}` }),
     );
-    for (const day of ['2024-12-04', '2024-12-05', '2024-12-31', '2025-01-01', '2030-06-15']) {
-      expect(await model.storedControlOn(placeId, day)).toEqual(await model.controlOf(placeId, day));
-    }
-    expect(await model.storedControlOn(uid('nowhere'), '2024-12-05')).toBeNull();
+    const stored = await model.storedPlace(placeId);
+    expect(stored.known).toBe(true);
+    expect(stored.intervals.map((interval) => [interval.controller, interval.from, interval.to])).toEqual([
+      ['gov', null, '2024-12-05'],
+      ['hts', '2024-12-05', '2025-01-01'],
+      ['sdf', '2025-01-01', null],
+    ]);
+    expect(await model.storedPlace(registered)).toEqual({ known: true, intervals: [] });
+    expect(await model.storedPlace(uid('nowhere'))).toEqual({ known: false, intervals: [] });
   });
 });

@@ -1,13 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type CompiledQuery, sql } from 'kysely';
 import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
 import { reusableQuery } from '../../../infrastructure/read-store/reusable-query.js';
 import { computeControlIntervals, type ControlInterval, intervalAt } from '../domain/control.js';
-import { rowToInterval, type StoredInterval } from '../projections/territory-control.projection.js';
+import { rowToInterval } from '../projections/territory-control.projection.js';
 import { loadSeizures } from '../projections/territory-facts.js';
 import { type IntervalRow, type PlaceRow, TerritoryTables } from '../projections/territory.tables.js';
+import { PlaceTimelineCache, type StoredPlace } from './place-timeline.cache.js';
 
 /** GET /territory/places/:placeId/control */
 export interface PlaceControl {
@@ -47,11 +48,7 @@ export interface PlaceSummary {
 export type MapEntry = PlaceControl & { name: string | null; coordinates: { lat: number; lon: number } | null };
 
 export function toControl(placeId: string, intervals: readonly ControlInterval[], asOf: string): PlaceControl {
-  return controlOfInterval(placeId, intervalAt(intervals, asOf));
-}
-
-/** The answer for a day from the interval covering it (null: nothing known on that day). */
-function controlOfInterval(placeId: string, interval: ControlInterval | null): PlaceControl {
+  const interval = intervalAt(intervals, asOf);
   return {
     placeId,
     controller: interval?.controller ?? null,
@@ -90,26 +87,15 @@ function summary(row: PlaceRow): PlaceSummary {
  */
 @Injectable()
 export class TerritoryReadModel {
-  /**
-   * intervalAt in SQL: the first stored interval (by seq) with from <= day < to, null ends open. Compiled once. It
-   * selects every column rowToInterval decodes, so the one-row answer goes through the same decoding as the rest.
-   */
-  private readonly coveringInterval: (values: { placeId: string; day: string }) => CompiledQuery<StoredInterval>;
   /** Registered, or named by a seizure: one statement, compiled once. */
   private readonly knownPlace: (values: { placeId: string }) => CompiledQuery<unknown>;
+  /** A place's stored timeline in order: one statement, compiled once. */
+  private readonly storedTimeline: (values: { placeId: string }) => CompiledQuery<IntervalRow>;
 
-  constructor(@Inject(READ_DB) private readonly db: ReadDb) {
-    this.coveringInterval = reusableQuery<StoredInterval, 'placeId' | 'day'>(['placeId', 'day'], (p) =>
-      db
-        .selectFrom(TerritoryTables.intervals)
-        .select(['controller', 'from_date', 'to_date', 'disputed', 'contenders', 'source_event_ids', 'approximate', 'inferred'])
-        .where('place_id', '=', p.placeId)
-        .where((eb) => eb.or([eb('from_date', 'is', null), eb('from_date', '<=', p.day)]))
-        .where((eb) => eb.or([eb('to_date', 'is', null), eb('to_date', '>', p.day)]))
-        .orderBy('seq')
-        // A literal: SQLite runs `limit ?` with a bound 1 measurably slower (~10 µs) than `limit 1`.
-        .limit(sql.lit(1)),
-    );
+  constructor(
+    @Inject(READ_DB) private readonly db: ReadDb,
+    @Optional() @Inject(PlaceTimelineCache) private readonly cache?: PlaceTimelineCache,
+  ) {
     this.knownPlace = reusableQuery(['placeId'], (p) =>
       db
         .selectFrom(TerritoryTables.places)
@@ -118,16 +104,24 @@ export class TerritoryReadModel {
         .unionAll(db.selectFrom(TerritoryTables.seizures).select(sql.lit(1).as('known')).where('place_id', '=', p.placeId))
         .limit(sql.lit(1)),
     );
+    this.storedTimeline = reusableQuery(['placeId'], (p) =>
+      db.selectFrom(TerritoryTables.intervals).selectAll().where('place_id', '=', p.placeId).orderBy('seq'),
+    );
   }
 
   /**
-   * The current answer for a day from the stored timeline in one read of one row: the same as
-   * `controlOf(placeId, day)` when an interval covers the day; null when none does (the place may still be known,
-   * with nothing known about it on that day, or unknown: the caller decides).
+   * The current stored timeline of a place and whether it is known, from memory when PlaceTimelineCache is on (the
+   * same answer as the store's: see there), else read from the store.
    */
-  async storedControlOn(placeId: string, day: string): Promise<PlaceControl | null> {
-    const { rows } = await this.db.executeQuery(this.coveringInterval({ placeId, day }));
-    return rows.length > 0 ? controlOfInterval(placeId, rowToInterval(rows[0])) : null;
+  storedPlace(placeId: string): Promise<StoredPlace> {
+    return this.cache ? this.cache.get(placeId, () => this.readStoredPlace(placeId)) : this.readStoredPlace(placeId);
+  }
+
+  /** One read when the place has a timeline: intervals are only ever computed from seizures naming the place. */
+  private async readStoredPlace(placeId: string): Promise<StoredPlace> {
+    const { rows } = await this.db.executeQuery(this.storedTimeline({ placeId }));
+    const intervals = rows.map(rowToInterval);
+    return { intervals, known: intervals.length > 0 || (await this.placeKnown(placeId)) };
   }
 
   async place(placeId: string): Promise<PlaceSummary | null> {
@@ -152,15 +146,10 @@ export class TerritoryReadModel {
     return known.length > 0;
   }
 
-  async intervals(placeId: string, asAt?: AsAt): Promise<ControlInterval[]> {
+  /** The stored timeline, or as known at `asAt` recomputed from the facts recorded by then. */
+  async intervals(placeId: string, asAt?: AsAt): Promise<readonly ControlInterval[]> {
     if (asAt) return computeControlIntervals(await loadSeizures(this.db, placeId, asAt));
-    const rows = await this.db
-      .selectFrom(TerritoryTables.intervals)
-      .selectAll()
-      .where('place_id', '=', placeId)
-      .orderBy('seq')
-      .execute();
-    return (rows as IntervalRow[]).map(rowToInterval);
+    return (await this.storedPlace(placeId)).intervals;
   }
 
   async controlOf(placeId: string, asOf: string, asAt?: AsAt): Promise<PlaceControl> {

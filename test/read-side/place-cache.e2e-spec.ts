@@ -1,0 +1,89 @@
+import { PlaceTimelineCache } from '../../src/contexts/territory/queries/place-timeline.cache.js';
+import { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
+import type { ReadDb } from '../../src/infrastructure/read-store/read-store.factory.js';
+import { READ_DB } from '../../src/infrastructure/read-store/read-store.tokens.js';
+import type { TestApp } from '../support/test-app.js';
+import { command, get } from '../timeline/support.js';
+import { AUDITOR_KEY, day, freshId, post, sources, startApp, world } from '../write-side/support.js';
+
+/**
+ * Current control and history answers come from the API's place cache (PlaceTimelineCache) when the read store is
+ * SQLite: every change of the territory model, a rebuild and a projection-thread restart must show at once in the
+ * answers, exactly as the store holds them. Warm the cache by asking first, then change, then ask again: a cache that
+ * missed the change would answer what it kept.
+ */
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof world>>;
+
+beforeAll(async () => {
+  app = await startApp();
+});
+beforeEach(async () => {
+  ids = await world(app);
+});
+afterAll(() => app.close());
+
+const controlOn = async (date: string, place = ids.place) => (await get(app, `/territory/places/${place}/control?asOf=${date}`)).body.controller;
+const historyOf = async (place = ids.place) => (await get(app, `/territory/places/${place}/history`)).body.map((period: any) => [period.controller, period.from]);
+
+/** Writes the stored timeline behind the projection's back, as a faulty projection or a lost change would leave it. */
+const overwriteStoredController = (controller: string) =>
+  app.app.get<symbol, ReadDb>(READ_DB).updateTable('territory_control_intervals').set({ controller }).where('place_id', '=', ids.place).execute();
+
+describe('the place cache', () => {
+  it('is on with the SQLite read store (which only this process writes), off with PostgreSQL', () => {
+    expect(app.app.get(PlaceTimelineCache).enabled).toBe(!process.env.DATABASE_URL);
+  });
+
+  it('answers a new seizure, a correction and a retraction as soon as they are projected', async () => {
+    expect(await controlOn('2024-12-06')).toBeNull();
+    expect(await historyOf()).toEqual([]);
+    const seized = await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.hts, fromFactionId: ids.government, occurred: day('2024-12-06'), sources });
+    expect(await controlOn('2024-12-06')).toBe(ids.hts);
+    expect(await controlOn('2024-12-05')).toBe(ids.government);
+    expect(await historyOf()).toEqual([[ids.government, null], [ids.hts, '2024-12-06']]);
+    await command(app, '/admin/corrections', { eventId: seized.eventIds[0], changes: { occurred: day('2024-12-05') }, reason: 'r', notice: 'n' });
+    expect(await controlOn('2024-12-05')).toBe(ids.hts);
+    expect(await historyOf()).toEqual([[ids.government, null], [ids.hts, '2024-12-05']]);
+    await command(app, '/admin/retractions', { eventId: seized.eventIds[0], reason: 'premature', notice: 'withdrawn' });
+    expect(await controlOn('2024-12-06')).toBeNull();
+    expect(await historyOf()).toEqual([]);
+  });
+
+  it('answers 404 for a place not known yet, and 200 once it is registered', async () => {
+    const place = freshId('homs');
+    expect((await get(app, `/territory/places/${place}/control?asOf=2024-12-06`)).status).toBe(404);
+    expect((await get(app, `/territory/places/${place}/history`)).status).toBe(404);
+    const registered = await post(app, '/admin/places', { placeId: place, name: 'Homs', country: 'Syria' });
+    await app.app.get(ProjectionRunner).waitFor(registered.body.position);
+    expect(await get(app, `/territory/places/${place}/control?asOf=2024-12-06`)).toMatchObject({ status: 200, body: { placeId: place, controller: null } });
+    expect(await get(app, `/territory/places/${place}/history`)).toMatchObject({ status: 200, body: [] });
+  });
+
+  it.each(['copy', 'in-place'])('answers what a rebuild (mode %s) wrote, not what was kept before it', async (mode) => {
+    await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.hts, occurred: day('2024-12-06'), sources });
+    // A timeline no fact supports, under a place no event names: replaying the log announces no change of it.
+    const ghost = freshId('ghost');
+    await app.app.get<symbol, ReadDb>(READ_DB).updateTable('territory_control_intervals').set({ place_id: ghost }).where('place_id', '=', ids.place).execute();
+    expect(await controlOn('2024-12-06', ghost)).toBe(ids.hts);
+    const rebuilt = await fetch(`${app.baseUrl}/admin/projections/territory.control.v1/rebuild?wait=true&mode=${mode}`, { method: 'POST', headers: { 'x-api-key': AUDITOR_KEY } });
+    expect(rebuilt.status).toBe(200);
+    expect((await get(app, `/territory/places/${ghost}/control?asOf=2024-12-06`)).status).toBe(404);
+    expect((await get(app, `/territory/places/${ghost}/history`)).status).toBe(404);
+    expect(await controlOn('2024-12-06')).toBe(ids.hts);
+    expect(await historyOf()).toEqual([[ids.hts, '2024-12-06']]);
+  });
+
+  it('answers what the store holds once the projection thread restarted (it may have died before announcing a change)', async () => {
+    const runner = app.app.get(ProjectionRunner) as unknown as { thread?: { terminate(): Promise<number> }; statusSnapshot(): Array<{ state: string }> };
+    await command(app, `/admin/places/${ids.place}/seizures`, { factionId: ids.hts, occurred: day('2024-12-06'), sources });
+    await overwriteStoredController('wrong');
+    expect(await controlOn('2024-12-06')).toBe('wrong');
+    await overwriteStoredController(ids.hts); // committed, never announced
+    await runner.thread!.terminate();
+    const deadline = Date.now() + 15_000;
+    while (!runner.statusSnapshot().every((status) => status.state === 'live') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await controlOn('2024-12-06')).toBe(ids.hts);
+    expect(await historyOf()).toEqual([[ids.hts, '2024-12-06']]);
+  });
+});
