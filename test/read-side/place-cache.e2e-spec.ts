@@ -87,3 +87,21 @@ describe('the place cache', () => {
     expect(await historyOf()).toEqual([[ids.hts, '2024-12-06']]);
   });
 });
+
+describe('the place cache with the projections in the API thread (PROJECTIONS_THREAD=main)', () => {
+  let inline: TestApp;
+  beforeAll(async () => {
+    inline = await startApp({ PROJECTIONS_THREAD: 'main' });
+  });
+  afterAll(() => inline.close());
+
+  it('answers a new seizure and a retraction as soon as they are projected', async () => {
+    const of = await world(inline);
+    const controller = async () => (await get(inline, `/territory/places/${of.place}/control?asOf=2024-12-06`)).body.controller;
+    expect(await controller()).toBeNull();
+    const seized = await command(inline, `/admin/places/${of.place}/seizures`, { factionId: of.hts, occurred: day('2024-12-06'), sources });
+    expect(await controller()).toBe(of.hts);
+    await command(inline, '/admin/retractions', { eventId: seized.eventIds[0], reason: 'premature', notice: 'withdrawn' });
+    expect(await controller()).toBeNull();
+  });
+});
