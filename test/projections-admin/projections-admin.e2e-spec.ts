@@ -48,7 +48,7 @@ describe('/admin/projections', () => {
   });
 
   const MODES = ['copy', 'in-place'] as const;
-  const NAMES = ['territory.control.v1', 'leadership.terms.v2', 'timeline.facts.v1', 'audit.fact-index.v1'];
+  const NAMES = ['territory.control.v1', 'leadership.terms.v3', 'timeline.facts.v1', 'audit.fact-index.v1'];
 
   describe.each(MODES)('rebuild, mode %s', (mode) => {
     it.each(NAMES)('rebuilding %s from the log gives the same answers as before', async (name) => {
@@ -141,7 +141,7 @@ describe('/admin/projections', () => {
     expect(body.errors).toEqual([expect.objectContaining({ field })]);
   });
 
-  it.each(['territory.control.v1', 'leadership.terms.v2', 'timeline.facts.v1', 'audit.fact-index.v1'])('compare: %s equals a copy replayed from the log', async (name) => {
+  it.each(['territory.control.v1', 'leadership.terms.v3', 'timeline.facts.v1', 'audit.fact-index.v1'])('compare: %s equals a copy replayed from the log', async (name) => {
     await story();
     const { status, body } = await send('GET', `/admin/projections/${name}/compare`);
     expect(status).toBe(200);

@@ -162,3 +162,18 @@ it('correcting an OfficeAssumed date moves the term in /terms and /holder; asAt 
   expect(await holder('2000-07-01', assumed.position)).toMatchObject({ holder: null, since: '2000-06-10' });
   expect(await ok(`/leadership/offices/${officeId}/vacancies`)).toEqual([{ from: '2000-06-10', to: '2000-06-20' }]);
 });
+
+it('a departure known only to the month a term began ends that term: no phantom term before it, no holder left in office', async () => {
+  const [emir, successor] = [await person('emir'), await person('successor')];
+  await assume(emir, day('2012-07-15'));
+  await command(app, `/admin/offices/${officeId}/departures`, { personId: emir, reason: 'resigned', occurred: { date: '2012-07', precision: 'month' }, sources });
+  expect((await terms()).map((t: any) => [t.personId, t.start, t.end, t.endReason, t.approximate])).toEqual([[emir, '2012-07-15', '2012-07-15', 'resigned', true]]);
+  expect(await holder('2012-07-20')).toMatchObject({ holder: null, since: '2012-07-15' });
+  expect(await holder('2013-01-01')).toMatchObject({ holder: null, since: '2012-07-15' });
+  // The office is vacant: a successor later that month is taken.
+  await assume(successor, day('2012-07-20'));
+  expect((await terms()).map((t: any) => [t.personId, t.start, t.end, t.predecessorId])).toEqual([
+    [emir, '2012-07-15', '2012-07-15', null],
+    [successor, '2012-07-20', null, emir],
+  ]);
+});

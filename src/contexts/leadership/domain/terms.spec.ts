@@ -128,6 +128,31 @@ describe('computeTerms', () => {
     expect(vacantSince(terms, '2000-01-01')).toBeNull();
   });
 
+  it.each([
+    ['its month', { date: '2012-07', precision: 'month' as const }],
+    ['its year', { date: '2012', precision: 'year' as const }],
+  ])('ends a term begun inside the month or year of a departure known only to %s on its first day, approximate', (_, departure) => {
+    const facts = [assumed('a1', 'p1', '2012-07-15'), left('l1', 'p1', departure, 'resigned'), assumed('a2', 'p2', '2012-08-20')];
+    const terms = computeTerms(facts);
+    expect(terms.map((t) => [t.personId, t.start, t.end, t.endReason, t.approximate, t.predecessorId])).toEqual([
+      ['p1', '2012-07-15', '2012-07-15', 'resigned', true, null],
+      ['p2', '2012-08-20', null, null, false, 'p1'],
+    ]);
+    expect(termAt(terms, '2012-07-20')).toBeNull();
+    expect(vacantSince(terms, '2012-07-20')).toBe('2012-07-15');
+    expect(foldTerms(facts).problems).toEqual([]);
+    // Recorded in the other order, the same terms.
+    position = 0n;
+    expect(computeTerms([left('l1', 'p1', departure, 'resigned'), assumed('a1', 'p1', '2012-07-15'), assumed('a2', 'p2', '2012-08-20')]).map((t) => [t.personId, t.start, t.end])).toEqual(
+      terms.map((t) => [t.personId, t.start, t.end]),
+    );
+  });
+
+  it('still ends an earlier term on the first day of a departure month when no start of that person lies inside it', () => {
+    const terms = brief([assumed('a1', 'p1', '2010-03-01'), left('l1', 'p1', { date: '2012-07', precision: 'month' }, 'died')]);
+    expect(terms.map((t) => [t.start, t.end])).toEqual([['2010-03-01', '2012-07-01']]);
+  });
+
   it('keeps the term of someone who takes office and leaves on the same day', () => {
     const terms = brief([assumed('a1', 'p1', '2001-01-01'), left('l1', 'p1', '2001-01-01', 'ousted')]);
     expect(terms.map((t) => [t.start, t.end, t.endReason])).toEqual([['2001-01-01', '2001-01-01', 'ousted']]);

@@ -107,8 +107,34 @@ const isDisputed = (reports: readonly StartReport[]) =>
 export const describeTerm = (term: Pick<Term, 'personId' | 'start'> & { departure: Occurred | null }) =>
   `${term.personId}'s term from ${term.start ?? 'an unknown date'}${term.departure ? ` to ${occurredStart(term.departure)}` : ' (not ended)'}`;
 
-/** Where a term claims to end: its reported departure; a term no departure ended claims the office for good. */
-export const claimedEnd = (term: FoldedTerm): string | null => (term.departure ? occurredStart(term.departure) : null);
+/**
+ * Where a term claims to end: its reported departure (not before the term's start: see departureDay); a term no
+ * departure ended claims the office for good.
+ */
+export const claimedEnd = (term: FoldedTerm): string | null => {
+  if (!term.departure) return null;
+  const day = occurredStart(term.departure);
+  return term.start !== null && day < term.start ? term.start : day;
+};
+
+/**
+ * The day a fact takes effect: the first day its date allows ("2012-07" from 1 July), except that a departure known
+ * only to its month or year takes effect no earlier than a start of the same person's inside that month or year.
+ * "Took office on 15 July, left in July" ends the term on 15 July (approximate), rather than a fortnight before it
+ * began, which would leave them holding the office for good after a phantom term ending on 1 July.
+ */
+function departureDay(fact: TermFact, facts: readonly TermFact[]): string {
+  const first = occurredStart(fact.occurred);
+  if (fact.kind !== 'left' || fact.occurred.precision === 'day') return first;
+  const last = occurredEnd(fact.occurred);
+  let day = first;
+  for (const other of facts) {
+    if (other.kind !== 'assumed' || other.personId !== fact.personId || !other.occurred || !isValidOccurred(other.occurred)) continue;
+    const start = occurredStart(other.occurred);
+    if (start > day && start <= last) day = start;
+  }
+  return day;
+}
 
 /**
  * Folds the facts of one office in valid-time order. A non-acting holder holds until they leave or the next
@@ -120,7 +146,7 @@ export function foldTerms(facts: readonly TermFact[]): OfficeTerms {
   const days = new Map<string, Dated[]>();
   for (const fact of facts) {
     if (!fact.personId || !fact.occurred || !isValidOccurred(fact.occurred)) continue;
-    const day = occurredStart(fact.occurred);
+    const day = departureDay(fact, facts);
     days.set(day, [...(days.get(day) ?? []), { fact, day }]);
   }
 

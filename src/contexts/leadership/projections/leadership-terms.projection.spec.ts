@@ -6,7 +6,7 @@ import { LeadershipTermsProjection } from './leadership-terms.projection.js';
 const sources = [{ outlet: 'SANA' }];
 const uid = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-describe('leadership.terms.v2 projection (real read store)', () => {
+describe('leadership.terms.v3 projection (real read store)', () => {
   let harness: ProjectionHarness<LeadershipTermsProjection>;
   let model: LeadershipReadModel;
 
@@ -58,7 +58,7 @@ describe('leadership.terms.v2 projection (real read store)', () => {
       const [hafez, bashar] = [uid('hafez'), uid('bashar')];
       const events = [assumed(officeId, hafez, '1971-03-14'), left(officeId, hafez, '2000-06-10', 'died'), assumed(officeId, bashar, '2000-07-17'), left(officeId, bashar, '2024-12-08', 'ousted')];
       const results = await harness.given(...events);
-      expect(results[0].changes[0]).toMatchObject({ projection: 'leadership.terms.v2', eventType: 'OfficeAssumed', keys: { officeId, personId: hafez } });
+      expect(results[0].changes[0]).toMatchObject({ projection: 'leadership.terms.v3', eventType: 'OfficeAssumed', keys: { officeId, personId: hafez } });
       expect(await model.terms(officeId)).toEqual([
         { personId: hafez, start: '1971-03-14', end: '2000-06-10', acting: false, endReason: 'died', predecessorId: null, successorId: bashar, approximate: false, disputed: false, startReports: [{ start: '1971-03-14', occurred: { date: '1971-03-14', precision: 'day' }, approximate: false, sourceEventIds: [events[0].id] }], sourceEventIds: [events[0].id, events[1].id] },
         { personId: bashar, start: '2000-07-17', end: '2024-12-08', acting: false, endReason: 'ousted', predecessorId: hafez, successorId: null, approximate: false, disputed: false, startReports: [{ start: '2000-07-17', occurred: { date: '2000-07-17', precision: 'day' }, approximate: false, sourceEventIds: [events[2].id] }], sourceEventIds: [events[2].id, events[3].id] },

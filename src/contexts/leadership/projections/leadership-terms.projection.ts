@@ -57,8 +57,12 @@ const sameRow = (a: TermRow, b: TermRow) =>
  */
 @Injectable()
 export class LeadershipTermsProjection implements Projection {
-  /** v2: offices and people keep their recorded time (asAt answers before it know no such office or person). */
-  readonly name = 'leadership.terms.v2';
+  /**
+   * v2: offices and people keep their recorded time (asAt answers before it know no such office or person).
+   * v3: a departure known only to the month or year a term began ends that term (computeTerms), instead of a
+   * phantom term before it while the term stayed open: stored terms are recomputed from the log.
+   */
+  readonly name = 'leadership.terms.v3';
   readonly eventTypes = ['OfficeEstablished', 'PersonRegistered', 'OfficeAssumed', 'OfficeLeft', 'FactCorrected', 'FactRetracted'] as const;
   readonly tables = Object.values(LeadershipTables);
 

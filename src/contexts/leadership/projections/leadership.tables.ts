@@ -1,6 +1,6 @@
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 
-/** Tables of the leadership read model (projection leadership.terms.v2). */
+/** Tables of the leadership read model (projection leadership.terms.v3). */
 export const LeadershipTables = {
   offices: 'leadership_offices',
   people: 'leadership_people',

@@ -69,6 +69,16 @@ describe('PlaceTimelineCache', () => {
     expect(reads.slice(7)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('keeps a place frozen: no caller can change what the next one is answered', async () => {
+    const { cache, stored, read } = setup();
+    stored.set('hama', 'gov');
+    await cache.get('hama', read('hama'));
+    const kept = await cache.get('hama', read('hama'));
+    expect(() => (kept.intervals as unknown[]).push({ controller: 'hts' })).toThrow(TypeError);
+    expect(() => Object.assign(kept.intervals[0], { controller: 'hts' })).toThrow(TypeError);
+    expect((await cache.get('hama', read('hama'))).intervals).toEqual([{ controller: 'gov' }]);
+  });
+
   it("ignores other projections' changes", async () => {
     const { changes, stored, reads, controllerOf } = setup();
     stored.set('hama', 'gov');
@@ -113,7 +123,7 @@ describe('PlaceTimelineCache', () => {
     const { modelChanges, stored, reads, controllerOf } = setup();
     stored.set('hama', 'gov');
     await controllerOf('hama');
-    modelChanges.replaced('leadership.terms.v2');
+    modelChanges.replaced('leadership.terms.v3');
     await controllerOf('hama');
     expect(reads).toHaveLength(1);
     stored.set('hama', 'hts');

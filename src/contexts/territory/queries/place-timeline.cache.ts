@@ -61,7 +61,7 @@ export class PlaceTimelineCache implements OnModuleInit, OnModuleDestroy {
     if (kept) return kept;
     const generation = this.generation;
     const place = await read();
-    if (generation === this.generation) this.places?.set(placeId, place);
+    if (this.places && generation === this.generation) this.places.set(placeId, frozen(place));
     return place;
   }
 
@@ -81,4 +81,15 @@ export class PlaceTimelineCache implements OnModuleInit, OnModuleDestroy {
     this.generation++;
     this.places?.clear();
   }
+}
+
+/** A kept place is shared by every answer made from it: frozen, so that no caller can change what the next is told. */
+function frozen(place: StoredPlace): StoredPlace {
+  for (const interval of place.intervals) {
+    Object.freeze(interval.contenders);
+    Object.freeze(interval.sourceEventIds);
+    Object.freeze(interval);
+  }
+  Object.freeze(place.intervals);
+  return Object.freeze(place);
 }
