@@ -102,7 +102,10 @@ export class ApiProjectionsWatcher implements ProjectionRunnerApi {
   }
 }
 
-/** Provides what ProjectionsModule.forRoot provides (the registry, the runner token, read-model changes), with the watcher as runner. */
+/**
+ * Provides what ProjectionsModule.forRoot provides (the registry, the runner token, read-model changes), with the
+ * watcher as runner.
+ */
 @Global()
 @Module({})
 export class ApiProjectionsModule {

@@ -46,7 +46,8 @@ export interface ProjectionsModuleOptions {
  * Global: the projection registry and the one runner feeding every registered projection from `$all`: in a worker
  * thread of its own (PROJECTIONS_THREAD=worker, the default) or in the API's thread (`main`).
  * Inject `ProjectionRunner` (typed `ProjectionRunnerApi`) for `status()`, `waitFor(position)`, `changes$` and
- * `rebuild(name)`, and `ReadModelChanges` to keep a cache of a read model exact. Contexts register their projections with `ProjectionsModule.forFeature([...])`.
+ * `rebuild(name)`, and `ReadModelChanges` to keep a cache of a read model exact. Contexts register their projections
+ * with `ProjectionsModule.forFeature([...])`.
  */
 @Global()
 @Module({})
