@@ -380,11 +380,11 @@ async function httpBench(): Promise<void> {
   // The same commands with the stream cache off (every command reads its whole stream from the store first), and the
   // same query with the place cache off (every query reads the place's stored timeline).
   if (!PARTS.has('uncached')) return;
-  const uncached = await startBenchApp({ STREAM_CACHE_EVENTS: '0', READ_CACHE_PLACES: '0' });
+  const uncached = await startBenchApp({ STREAM_CACHE_EVENTS: '0', READ_CACHE_ENTRIES: '0' });
   try {
     await measure(uncached.app, uncached.url, 'POST', 'seize-city.cjs', 'SeizeCity, STREAM_CACHE_EVENTS=0 (reads its stream)', (c) =>
       `ratio commands / do-nothing: ${c.ratio.toFixed(3)}x (p99 ${c.measured.p99} ms)`);
-    await measure(uncached.app, uncached.url, 'GET', 'control-query.cjs', 'who controlled X on D, READ_CACHE_PLACES=0 (reads the store)', (c) =>
+    await measure(uncached.app, uncached.url, 'GET', 'control-query.cjs', 'who controlled X on D, READ_CACHE_ENTRIES=0 (reads the store)', (c) =>
       `ratio query / do-nothing: ${c.ratio.toFixed(3)}x (target >= 0.6x)`);
   } finally {
     await uncached.close();

@@ -66,12 +66,12 @@ export class AppConfig {
   STREAM_CACHE_EVENTS = 20_000;
 
   /**
-   * Places whose stored control timeline the API keeps in memory for current control and history answers, dropped
-   * as the territory projection changes them; only with the SQLite read store, which only this process writes.
-   * 0 = every answer reads the store. See README "Configuration".
+   * Entries each read cache of the API keeps in memory (places' control timelines, offices' terms) for current
+   * answers, dropped as the projections change them; only with the SQLite read store, which only this process
+   * writes. 0 = every answer reads the store. See README "Configuration".
    */
   @Transform(toInt) @IsInt() @Min(0)
-  READ_CACHE_PLACES = 10_000;
+  READ_CACHE_ENTRIES = 10_000;
 
   /**
    * Where the projections run: `worker` (default), a worker thread of their own, so applying events never holds the

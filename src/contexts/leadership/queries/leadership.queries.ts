@@ -3,8 +3,8 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type AsAt, describeAsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
-import type { Vacancy } from '../domain/terms.js';
-import { LeadershipReadModel, type OfficeHolder, type PersonTermView, type TermView } from './leadership.read-model.js';
+import { computeVacancies, type Term, type Vacancy } from '../domain/terms.js';
+import { LeadershipReadModel, type OfficeHolder, type PersonTermView, type TermView, toHolder, toTermView } from './leadership.read-model.js';
 
 export class GetOfficeHolderQuery extends Query<OfficeHolder> {
   constructor(
@@ -46,11 +46,19 @@ export class GetPersonTermsQuery extends Query<PersonTermView[]> {
 
 const asKnownAt = (asAt: AsAt | undefined) => (asAt ? ` as known at ${describeAsAt(asAt)}` : '');
 
-/** With `asAt`: known by then (an office established later is unknown as known at asAt). */
-async function assertOffice(model: LeadershipReadModel, officeId: string, asAt: AsAt | undefined): Promise<void> {
-  if (!(await model.officeKnown(officeId, asAt))) {
-    throw notFound('LEADERSHIP.UNKNOWN_OFFICE', `no office "${officeId}" is known${asKnownAt(asAt)}`, 'officeId');
+/**
+ * The office's terms, 404 for an unknown office: the stored ones (from memory when OfficeTermsCache is on), or as
+ * known at `asAt` (an office established later is unknown as known at asAt).
+ */
+async function officeTerms(model: LeadershipReadModel, officeId: string, asAt: AsAt | undefined): Promise<readonly Term[]> {
+  const unknownOffice = () => notFound('LEADERSHIP.UNKNOWN_OFFICE', `no office "${officeId}" is known${asKnownAt(asAt)}`, 'officeId');
+  if (asAt === undefined) {
+    const office = await model.storedOffice(officeId);
+    if (!office.known) throw unknownOffice();
+    return office.terms;
   }
+  if (!(await model.officeKnown(officeId, asAt))) throw unknownOffice();
+  return model.termsOf(officeId, asAt);
 }
 
 @QueryHandler(GetOfficeHolderQuery)
@@ -61,8 +69,7 @@ export class GetOfficeHolderHandler implements IQueryHandler<GetOfficeHolderQuer
   ) {}
 
   async execute({ officeId, asOf, asAt }: GetOfficeHolderQuery): Promise<OfficeHolder> {
-    await assertOffice(this.model, officeId, asAt);
-    return this.model.holderOf(officeId, asOf ?? todayUtc(this.clock?.now()), asAt);
+    return toHolder(officeId, await officeTerms(this.model, officeId, asAt), asOf ?? todayUtc(this.clock?.now()));
   }
 }
 
@@ -71,8 +78,7 @@ export class GetOfficeTermsHandler implements IQueryHandler<GetOfficeTermsQuery>
   constructor(@Inject(LeadershipReadModel) private readonly model: LeadershipReadModel) {}
 
   async execute({ officeId, asAt }: GetOfficeTermsQuery): Promise<TermView[]> {
-    await assertOffice(this.model, officeId, asAt);
-    return this.model.terms(officeId, asAt);
+    return (await officeTerms(this.model, officeId, asAt)).map(toTermView);
   }
 }
 
@@ -81,8 +87,7 @@ export class GetOfficeVacanciesHandler implements IQueryHandler<GetOfficeVacanci
   constructor(@Inject(LeadershipReadModel) private readonly model: LeadershipReadModel) {}
 
   async execute({ officeId, asAt }: GetOfficeVacanciesQuery): Promise<Vacancy[]> {
-    await assertOffice(this.model, officeId, asAt);
-    return this.model.vacancies(officeId, asAt);
+    return computeVacancies(await officeTerms(this.model, officeId, asAt));
   }
 }
 

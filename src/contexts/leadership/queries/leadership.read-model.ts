@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { sql } from 'kysely';
 import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
@@ -7,6 +7,7 @@ import { actingTermsAt, computeTerms, computeVacancies, type StartReport, type T
 import { rowToTerm } from '../projections/leadership-terms.projection.js';
 import { loadTermFacts } from '../projections/leadership-facts.js';
 import { LeadershipTables, type OfficeRow, type PersonRow, type TermRow } from '../projections/leadership.tables.js';
+import { OfficeTermsCache, type StoredOffice } from './office-terms.cache.js';
 
 /** GET /leadership/offices/:officeId/holder */
 export interface OfficeHolder {
@@ -89,7 +90,25 @@ const byStart = (a: { start: string | null }, b: { start: string | null }) => (a
  */
 @Injectable()
 export class LeadershipReadModel {
-  constructor(@Inject(READ_DB) private readonly db: ReadDb) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: ReadDb,
+    @Optional() @Inject(OfficeTermsCache) private readonly cache?: OfficeTermsCache,
+  ) {}
+
+  /**
+   * The current stored terms of an office and whether it is known, from memory when OfficeTermsCache is on (the same
+   * answer as the store's: see there), else read from the store.
+   */
+  storedOffice(officeId: string): Promise<StoredOffice> {
+    return this.cache ? this.cache.get(officeId, () => this.readStoredOffice(officeId)) : this.readStoredOffice(officeId);
+  }
+
+  /** One read when the office has terms: terms are only ever computed from term facts naming the office. */
+  private async readStoredOffice(officeId: string): Promise<StoredOffice> {
+    const rows = await this.db.selectFrom(LeadershipTables.terms).selectAll().where('office_id', '=', officeId).orderBy('seq').execute();
+    const terms = (rows as TermRow[]).map(rowToTerm);
+    return { terms, known: terms.length > 0 || (await this.officeKnown(officeId)) };
+  }
 
   async office(officeId: string): Promise<{ officeId: string; title: string; jurisdiction: string } | null> {
     const row = (await this.db.selectFrom(LeadershipTables.offices).selectAll().where('office_id', '=', officeId).executeTakeFirst()) as
@@ -126,10 +145,10 @@ export class LeadershipReadModel {
     return rows.length > 0;
   }
 
-  async termsOf(officeId: string, asAt?: AsAt): Promise<Term[]> {
+  /** The stored terms, or as known at `asAt` recomputed from the facts recorded by then. */
+  async termsOf(officeId: string, asAt?: AsAt): Promise<readonly Term[]> {
     if (asAt) return computeTerms(await loadTermFacts(this.db, officeId, asAt));
-    const rows = await this.db.selectFrom(LeadershipTables.terms).selectAll().where('office_id', '=', officeId).orderBy('seq').execute();
-    return (rows as TermRow[]).map(rowToTerm);
+    return (await this.storedOffice(officeId)).terms;
   }
 
   async holderOf(officeId: string, asOf: string, asAt?: AsAt): Promise<OfficeHolder> {

@@ -29,7 +29,7 @@ class Changes {
 function setup(options: { exact?: boolean; places?: number } = {}) {
   const changes = new Changes();
   const modelChanges = new ReadModelChanges(changes.runner, options.exact ?? true);
-  const config = Object.assign(new AppConfig(), { READ_CACHE_PLACES: options.places ?? 100 });
+  const config = Object.assign(new AppConfig(), { READ_CACHE_ENTRIES: options.places ?? 100 });
   const cache = new PlaceTimelineCache(modelChanges, new TerritoryControlProjection(), config);
   cache.onModuleInit();
   const stored = new Map<string, string>();
@@ -131,7 +131,7 @@ describe('PlaceTimelineCache', () => {
     expect(await controllerOf('hama')).toBe('hts');
   });
 
-  it('keeps at most READ_CACHE_PLACES places, the least recently asked dropped first', async () => {
+  it('keeps at most READ_CACHE_ENTRIES places, the least recently asked dropped first', async () => {
     const { stored, reads, controllerOf } = setup({ places: 2 });
     for (const place of ['a', 'b', 'c']) stored.set(place, 'gov');
     for (const place of ['a', 'b', 'a', 'c', 'a', 'b']) await controllerOf(place);
@@ -140,7 +140,7 @@ describe('PlaceTimelineCache', () => {
 
   it.each([
     ['the changes are not exact (PostgreSQL, an import through the API)', { exact: false }],
-    ['READ_CACHE_PLACES=0', { places: 0 }],
+    ['READ_CACHE_ENTRIES=0', { places: 0 }],
   ])('reads the store every time when %s', async (_, options) => {
     const { cache, stored, reads, controllerOf } = setup(options);
     stored.set('hama', 'gov');
