@@ -1,3 +1,4 @@
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { ChangeKeys, ProjectionChange } from './projection.js';
 import type { ReadModelChanges } from './read-model-changes.js';
@@ -23,7 +24,7 @@ export interface KeyedReadCacheOptions {
  * A kept entry is shared by every answer made from it, so it is frozen (plain data: objects and arrays, all the way
  * down): no caller can change what the next one is told.
  */
-export class KeyedReadCache<V extends object> {
+export class KeyedReadCache<V extends object> implements OnModuleInit, OnModuleDestroy {
   private readonly entries?: LRUCache<string, V>;
   /** Moves on every change heard: a read that began before it is not kept. */
   private generation = 0;
@@ -42,12 +43,12 @@ export class KeyedReadCache<V extends object> {
   }
 
   /** Follows the projection's changes (a cache that is off follows nothing). */
-  start(): void {
+  onModuleInit(): void {
     if (!this.entries || this.watching) return;
     this.watching = this.changes.watch(this.options.projection, { changed: (change) => this.drop(change), reset: () => this.dropAll() });
   }
 
-  stop(): void {
+  onModuleDestroy(): void {
     this.watching?.unsubscribe();
     this.watching = undefined;
   }

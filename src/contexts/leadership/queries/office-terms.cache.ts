@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
 import { KeyedReadCache } from '../../../infrastructure/projections/keyed-read-cache.js';
 import { ReadModelChanges } from '../../../infrastructure/projections/read-model-changes.js';
@@ -20,20 +20,12 @@ export interface StoredOffice {
  * Answers as known at `asAt` are recomputed from the facts and never come from here.
  */
 @Injectable()
-export class OfficeTermsCache extends KeyedReadCache<StoredOffice> implements OnModuleInit, OnModuleDestroy {
+export class OfficeTermsCache extends KeyedReadCache<StoredOffice> {
   constructor(
     @Inject(ReadModelChanges) changes: ReadModelChanges,
     @Inject(LeadershipTermsProjection) projection: LeadershipTermsProjection,
     @Inject(AppConfig) config: AppConfig,
   ) {
     super(changes, { projection: projection.name, max: config.READ_CACHE_ENTRIES, keyOf: (keys) => keys.officeId });
-  }
-
-  onModuleInit(): void {
-    this.start();
-  }
-
-  onModuleDestroy(): void {
-    this.stop();
   }
 }
