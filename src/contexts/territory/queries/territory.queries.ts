@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type AsAt, describeAsAt, todayUtc } from '../../../infrastructure/projections/as-at.js';
 import { Clock } from '../../../shared/domain/clock.js';
 import { notFound } from '../../../shared/domain/domain-error.js';
+import type { ControlInterval } from '../domain/control.js';
 import { type ControlFeatureCollection, toFeatureCollection } from './control-geojson.js';
 import { type ControlPeriod, type MapEntry, type PlaceControl, TerritoryReadModel, toControl, toPeriod } from './territory.read-model.js';
 
@@ -60,9 +61,18 @@ abstract class TerritoryQueryHandler {
     return todayUtc(this.clock?.now());
   }
 
-  /** Known at `asAt` (a place registered later is unknown as known at asAt, as the map leaves it out). */
-  protected async assertKnown(placeId: string, asAt: AsAt): Promise<void> {
+  /**
+   * The place's timeline, 404 for an unknown place: the stored one (from memory when PlaceTimelineCache is on), or as
+   * known at `asAt` (a place registered later is unknown as known at asAt, as the map leaves it out).
+   */
+  protected async intervalsOf(placeId: string, asAt: AsAt | undefined): Promise<readonly ControlInterval[]> {
+    if (asAt === undefined) {
+      const place = await this.model.storedPlace(placeId);
+      if (!place.known) throw unknownPlace(placeId);
+      return place.intervals;
+    }
     if (!(await this.model.placeKnownAt(placeId, asAt))) throw unknownPlace(placeId, asAt);
+    return this.model.intervals(placeId, asAt);
   }
 }
 
@@ -73,14 +83,7 @@ export class GetPlaceControlHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asOf, asAt }: GetPlaceControlQuery): Promise<PlaceControl> {
-    const day = asOf ?? this.today();
-    if (asAt === undefined) {
-      const place = await this.model.storedPlace(placeId);
-      if (!place.known) throw unknownPlace(placeId);
-      return toControl(placeId, place.intervals, day);
-    }
-    await this.assertKnown(placeId, asAt);
-    return this.model.controlOf(placeId, day, asAt);
+    return toControl(placeId, await this.intervalsOf(placeId, asAt), asOf ?? this.today());
   }
 }
 
@@ -91,13 +94,7 @@ export class GetPlaceHistoryHandler extends TerritoryQueryHandler implements IQu
   }
 
   async execute({ placeId, asAt }: GetPlaceHistoryQuery): Promise<ControlPeriod[]> {
-    if (asAt === undefined) {
-      const place = await this.model.storedPlace(placeId);
-      if (!place.known) throw unknownPlace(placeId);
-      return place.intervals.map(toPeriod);
-    }
-    await this.assertKnown(placeId, asAt);
-    return this.model.history(placeId, asAt);
+    return (await this.intervalsOf(placeId, asAt)).map(toPeriod);
   }
 }
 
