@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, ValidateIf, validateSync } from 'class-validator';
+import { getMetadataStorage, IsIn, IsOptional, IsString, Matches, ValidateIf, validateSync } from 'class-validator';
+import { ExplainAsAtQueryDto, ExplainAsOfQueryDto, ExplainMapQueryDto } from '../../src/contexts/explain/http/dto/explain.query.dto.js';
+import { OfficeHolderQueryDto } from '../../src/contexts/leadership/http/dto/office-holder.query.dto.js';
+import { TermsQueryDto } from '../../src/contexts/leadership/http/dto/terms.query.dto.js';
+import { PlaceHistoryQueryDto } from '../../src/contexts/territory/http/dto/place-history.query.dto.js';
 import { PlaceControlQueryDto } from '../../src/contexts/territory/http/dto/place-control.query.dto.js';
 import { ControlMapQueryDto } from '../../src/contexts/territory/http/dto/control-map.query.dto.js';
 import { TimelineQueryDto } from '../../src/contexts/timeline/http/dto/timeline.query.dto.js';
@@ -75,5 +79,51 @@ describe('validateDto on flat DTOs', () => {
     expect(unknown).toEqual({ ok: false, errors: [{ field: 'colour', message: 'unknown field (not part of this command)' }] });
     // Validated twice in a row: the answer does not depend on what was validated before.
     expect(validateDto(PlaceControlQueryDto, { asOf: '2024-02-30' })).toEqual(result);
+  });
+});
+
+/**
+ * Query strings skip class-transformer (validation.ts, onlyStrings): every query DTO the API declares must answer
+ * exactly as the body path does, which runs plainToInstance. A class-transformer decorator on one (a @Transform that
+ * trims, upper-cases or parses) would make these differ.
+ */
+const QUERY_DTOS: Array<new () => object> = [
+  PlaceControlQueryDto,
+  PlaceHistoryQueryDto,
+  ControlMapQueryDto,
+  OfficeHolderQueryDto,
+  TermsQueryDto,
+  TimelineQueryDto,
+  ExplainAsAtQueryDto,
+  ExplainAsOfQueryDto,
+  ExplainMapQueryDto,
+];
+const SAMPLES = ['2024-12-05', ' 2024-12-05 ', '42', ' 42', 'true', 'TRUE', 'hts', ' HTS ', '', '2024-12-05T10:00:00Z', 'x'.repeat(300)];
+const propertiesOf = (dto: new () => object) => [
+  ...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((metadata) => metadata.propertyName)),
+];
+
+describe('validateDto on query strings', () => {
+  it.each(QUERY_DTOS.map((dto) => [dto.name, dto] as const))('%s answers as the body path does, whatever the strings', (_, dto) => {
+    const properties = propertiesOf(dto);
+    expect(properties.length).toBeGreaterThan(0);
+    const plains: object[] = [{}, ...properties.flatMap((property) => SAMPLES.map((sample) => ({ [property]: sample })))];
+    plains.push(Object.fromEntries(properties.map((property, i) => [property, SAMPLES[i % SAMPLES.length]])));
+    for (const plain of plains) {
+      const asQuery = validateDto(dto, plain, { queryString: true });
+      expect(asQuery).toEqual(validateDto(dto, plain));
+      if (asQuery.ok) expect(asQuery.value).toBeInstanceOf(dto);
+    }
+  });
+
+  it('takes a repeated key (an array) and an inherited name through the body path, with its errors', () => {
+    expect(validateDto(PlaceControlQueryDto, { asOf: ['2024-12-05', '2024-12-06'] }, { queryString: true })).toEqual(
+      validateDto(PlaceControlQueryDto, { asOf: ['2024-12-05', '2024-12-06'] }),
+    );
+    const inherited = JSON.parse('{"asOf":"2024-12-05","constructor":"x"}') as object;
+    expect(validateDto(PlaceControlQueryDto, inherited, { queryString: true })).toEqual({
+      ok: false,
+      errors: [{ field: 'constructor', message: 'unknown field (not part of this command)' }],
+    });
   });
 });
