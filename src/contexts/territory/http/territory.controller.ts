@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { Query as QueryString } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AsAt, parseAsAt } from '../../../infrastructure/projections/as-at.js';
 import type { ControlFeatureCollection } from '../queries/control-geojson.js';
@@ -9,7 +10,7 @@ import type { ControlPeriod, MapEntry, PlaceControl } from '../queries/territory
 import { ControlMapQueryDto } from './dto/control-map.query.dto.js';
 import { PlaceControlQueryDto } from './dto/place-control.query.dto.js';
 import { PlaceHistoryQueryDto } from './dto/place-history.query.dto.js';
-import { ControlPeriodResponseDto, MapEntryResponseDto, PlaceControlResponseDto } from './dto/territory.response.dto.js';
+import { ControlPeriodResponseDto, MapEntryResponseDto, PLACE_CONTROL_JSON_SCHEMA, PlaceControlResponseDto } from './dto/territory.response.dto.js';
 
 /** Validated by the DTO before it gets here. */
 const asAtOf = (value: string | undefined): AsAt | undefined => (value === undefined ? undefined : (parseAsAt(value) ?? undefined));
@@ -23,6 +24,7 @@ export class TerritoryController {
   @ApiOperation({ summary: 'Who controlled a place on a day (asOf), as known at a time (asAt)' })
   @ApiParam({ name: 'placeId', example: 'hama' })
   @ApiOkResponse({ type: PlaceControlResponseDto })
+  @RouteSchema({ response: { 200: PLACE_CONTROL_JSON_SCHEMA } })
   control(@Param('placeId') placeId: string, @QueryString() query: PlaceControlQueryDto): Promise<PlaceControl> {
     return this.queries.execute(new GetPlaceControlQuery(placeId, query.asOf, asAtOf(query.asAt)));
   }

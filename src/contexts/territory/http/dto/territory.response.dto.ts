@@ -22,6 +22,29 @@ export class PlaceControlResponseDto {
   @ApiProperty({ description: 'Start known only to the month or year.' }) approximate!: boolean;
 }
 
+const nullableString = { type: ['string', 'null'] } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
+
+/**
+ * The JSON schema Fastify serialises a PlaceControl answer with (fast-json-stringify: the hottest answer of the API,
+ * "who controlled X on D", about twice as fast to write as with JSON.stringify). It must name every field of
+ * PlaceControlResponseDto: a field it does not name is left out of the answer (a test holds the two together).
+ */
+export const PLACE_CONTROL_JSON_SCHEMA = {
+  type: 'object',
+  properties: {
+    placeId: { type: 'string' },
+    controller: nullableString,
+    since: nullableString,
+    until: nullableString,
+    disputed: { type: 'boolean' },
+    contenders: strings,
+    sourceEventIds: strings,
+    approximate: { type: 'boolean' },
+  },
+  required: ['placeId', 'controller', 'since', 'until', 'disputed', 'contenders', 'sourceEventIds', 'approximate'],
+} as const;
+
 export class ControlPeriodResponseDto {
   @ApiProperty({ nullable: true, type: String, example: 'syrian-government' }) controller!: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) from!: string | null;
