@@ -17,7 +17,8 @@ const VALIDATOR_OPTIONS = {
  * Validates a plain JSON value against a class-validator DTO, exactly as the HTTP API does: unknown fields are
  * errors, JSON types are never converted ("12" is not a number), and every error names its field with a path
  * (`sources[0].outlet`, `occurred.date`). The import calls this per NDJSON line (after removing its `type`) so a
- * rejected line reports the same errors the API would.
+ * rejected line reports the same errors the API would. `queryString`: the value is a parsed query string (see
+ * onlyStrings).
  */
 export function validateDto<T extends object>(dto: new () => T, plain: unknown, options: { queryString?: boolean } = {}): DtoValidation<T> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {

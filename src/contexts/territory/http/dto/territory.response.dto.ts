@@ -26,9 +26,10 @@ const nullableString = { type: ['string', 'null'] } as const;
 const strings = { type: 'array', items: { type: 'string' } } as const;
 
 /**
- * The JSON schema Fastify serialises a PlaceControl answer with (fast-json-stringify: the hottest answer of the API,
- * "who controlled X on D", about twice as fast to write as with JSON.stringify). It must name every field of
- * PlaceControlResponseDto: a field it does not name is left out of the answer (a test holds the two together).
+ * The JSON schema Fastify serialises a PlaceControl answer with: fast-json-stringify writes the hottest answer of the
+ * API, "who controlled X on D", with less work than JSON.stringify. It must name every field of a PlaceControl
+ * answer: a field it does not name is left out of the HTTP answer (territory.response.dto.spec.ts holds the two
+ * together).
  */
 export const PLACE_CONTROL_JSON_SCHEMA = {
   type: 'object',
