@@ -15,7 +15,7 @@
  *  - floors: the least a command (validation and one append) and a query (validation and one read) cost here;
  *  - ceiling: the do-nothing POST plus one append through @eventstore/db-client to a server that stores nothing;
  *  - main-thread: the commands with the projections in the API's thread (PROJECTIONS_THREAD=main);
- *  - paused: the commands with the projections stopped; uncached: with the stream cache and the place cache off.
+ *  - paused: the commands with the projections stopped; uncached: with the stream cache and the read caches off.
  */
 import 'reflect-metadata';
 import { Body, Controller, Get, Inject, Module, Param, Post, Query } from '@nestjs/common';
@@ -397,7 +397,7 @@ async function httpBench(): Promise<void> {
   }
 
   // The same commands with the stream cache off (every command reads its whole stream from the store first), and the
-  // same query with the place cache off (every query reads the place's stored timeline).
+  // same queries with the read caches off (every query reads the place's stored timeline or the office's terms).
   if (!PARTS.has('uncached')) return;
   const uncached = await startBenchApp({ STREAM_CACHE_EVENTS: '0', READ_CACHE_ENTRIES: '0' });
   try {

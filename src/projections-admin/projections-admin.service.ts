@@ -145,14 +145,15 @@ export class ProjectionsAdminService {
       try {
         await this.runner.rebuild(name);
       } catch (error) {
-        this.changes.replaced(name); // it may have failed after its reset
         // Not started (the projection thread is down and being started again): record it failed, so that the next
         // request can start one, and say why rather than answer 500.
         finish(error as Error);
         throw illegalState('PROJECTIONS.THREAD_DOWN', `projection "${name}" cannot be rebuilt right now (${(error as Error).message}); retry shortly`, 'name');
+      } finally {
+        // Its tables were dropped and recreated empty (or may have been, if it failed after its reset), with no change
+        // message: caches of it start over.
+        this.changes.replaced(name);
       }
-      // Its tables were dropped and recreated empty, with no change message: caches of it start over.
-      this.changes.replaced(name);
       done = (head === null ? Promise.resolve() : this.runner.waitFor(BigInt(head), { projections: [name], timeoutMs: options.timeoutMs ?? 3_600_000 })).then(
         () => finish(),
         finish,

@@ -108,7 +108,7 @@ export const describeTerm = (term: Pick<Term, 'personId' | 'start'> & { departur
   `${term.personId}'s term from ${term.start ?? 'an unknown date'}${term.departure ? ` to ${occurredStart(term.departure)}` : ' (not ended)'}`;
 
 /**
- * Where a term claims to end: its reported departure (not before the term's start: see departureDay); a term no
+ * Where a term claims to end: its reported departure (not before the term's start: see effectiveDay); a term no
  * departure ended claims the office for good.
  */
 export const claimedEnd = (term: FoldedTerm): string | null => {
@@ -123,7 +123,7 @@ export const claimedEnd = (term: FoldedTerm): string | null => {
  * "Took office on 15 July, left in July" ends the term on 15 July (approximate), rather than a fortnight before it
  * began, which would leave them holding the office for good after a phantom term ending on 1 July.
  */
-function departureDay(fact: TermFact, facts: readonly TermFact[]): string {
+function effectiveDay(fact: TermFact, facts: readonly TermFact[]): string {
   const first = occurredStart(fact.occurred);
   if (fact.kind !== 'left' || fact.occurred.precision === 'day') return first;
   const last = occurredEnd(fact.occurred);
@@ -146,7 +146,7 @@ export function foldTerms(facts: readonly TermFact[]): OfficeTerms {
   const days = new Map<string, Dated[]>();
   for (const fact of facts) {
     if (!fact.personId || !fact.occurred || !isValidOccurred(fact.occurred)) continue;
-    const day = departureDay(fact, facts);
+    const day = effectiveDay(fact, facts);
     days.set(day, [...(days.get(day) ?? []), { fact, day }]);
   }
 
