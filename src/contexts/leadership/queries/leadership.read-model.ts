@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { type AsAt, recordedBy } from '../../../infrastructure/projections/as-at.js';
 import type { ReadDb } from '../../../infrastructure/read-store/read-store.factory.js';
 import { READ_DB } from '../../../infrastructure/read-store/read-store.tokens.js';
-import { actingTermsAt, computeTerms, computeVacancies, type StartReport, type Term, termAt, type Vacancy, vacantSince } from '../domain/terms.js';
+import { actingTermsAt, computeTerms, type StartReport, type Term, termAt, vacantSince } from '../domain/terms.js';
 import { rowToTerm } from '../projections/leadership-terms.projection.js';
 import { loadTermFacts } from '../projections/leadership-facts.js';
 import { LeadershipTables, type OfficeRow, type PersonRow, type TermRow } from '../projections/leadership.tables.js';
@@ -149,18 +149,6 @@ export class LeadershipReadModel {
   async termsOf(officeId: string, asAt?: AsAt): Promise<readonly Term[]> {
     if (asAt) return computeTerms(await loadTermFacts(this.db, officeId, asAt));
     return (await this.storedOffice(officeId)).terms;
-  }
-
-  async holderOf(officeId: string, asOf: string, asAt?: AsAt): Promise<OfficeHolder> {
-    return toHolder(officeId, await this.termsOf(officeId, asAt), asOf);
-  }
-
-  async terms(officeId: string, asAt?: AsAt): Promise<TermView[]> {
-    return (await this.termsOf(officeId, asAt)).map(toTermView);
-  }
-
-  async vacancies(officeId: string, asAt?: AsAt): Promise<Vacancy[]> {
-    return computeVacancies(await this.termsOf(officeId, asAt));
   }
 
   /** Every term a person held, all offices, by start date. */

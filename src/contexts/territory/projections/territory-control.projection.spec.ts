@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ProjectionHarness } from '../../../infrastructure/projections/testing/projection-harness.js';
 import { computeControlIntervals } from '../domain/control.js';
-import { TerritoryReadModel, toPeriod } from '../queries/territory.read-model.js';
+import type { AsAt } from '../../../infrastructure/projections/as-at.js';
+import { TerritoryReadModel, toControl, toPeriod } from '../queries/territory.read-model.js';
 import { loadSeizures } from './territory-facts.js';
 import { TerritoryControlProjection } from './territory-control.projection.js';
 
@@ -18,6 +19,10 @@ describe('territory.control.v1 projection (real read store)', () => {
   });
   afterAll(() => harness.dispose());
 
+  // The answers as the query handlers make them from the model's timeline.
+  const controlOf = async (placeId: string, day: string, asAt?: AsAt) => toControl(placeId, await model.intervals(placeId, asAt), day);
+  const history = async (placeId: string, asAt?: AsAt) => (await model.intervals(placeId, asAt)).map(toPeriod);
+
   const registered = (placeId: string, extra: object = {}) =>
     harness.event('PlaceRegistered', { placeId, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 }, ...extra }, { streamName: `city-${placeId}` });
   const seized = (placeId: string, factionId: string, date: string, extra: object = {}) =>
@@ -28,7 +33,7 @@ describe('territory.control.v1 projection (real read store)', () => {
       const placeId = uid('hama');
       await harness.given(registered(placeId));
       expect(await model.place(placeId)).toEqual({ placeId, name: 'Hama', country: 'SY', kind: 'city', coordinates: { lat: 35.13, lon: 36.75 } });
-      expect(await model.controlOf(placeId, '2024-12-01')).toMatchObject({ placeId, controller: null, since: null, disputed: false, sourceEventIds: [] });
+      expect(await controlOf(placeId, '2024-12-01')).toMatchObject({ placeId, controller: null, since: null, disputed: false, sourceEventIds: [] });
     });
 
     it('delivered twice = unchanged', async () => {
@@ -62,12 +67,12 @@ describe('territory.control.v1 projection (real read store)', () => {
       expect(result.changes).toEqual([
         expect.objectContaining({ projection: 'territory.control.v1', eventType: 'CitySeized', eventId: seizure.id, keys: { placeId, factionId: 'hts', fromFactionId: 'syrian-government' }, position: seizure.position.toString() }),
       ]);
-      expect(await model.history(placeId)).toEqual([
+      expect(await history(placeId)).toEqual([
         { controller: 'syrian-government', from: null, to: '2024-12-05', disputed: false, contenders: ['syrian-government'], sourceEventIds: [seizure.id], approximate: false },
         { controller: 'hts', from: '2024-12-05', to: null, disputed: false, contenders: ['hts'], sourceEventIds: [seizure.id], approximate: false },
       ]);
-      expect(await model.controlOf(placeId, '2024-12-04')).toMatchObject({ controller: 'syrian-government', since: null, until: '2024-12-05' });
-      expect(await model.controlOf(placeId, '2024-12-05')).toMatchObject({ controller: 'hts', since: '2024-12-05', until: null, sourceEventIds: [seizure.id] });
+      expect(await controlOf(placeId, '2024-12-04')).toMatchObject({ controller: 'syrian-government', since: null, until: '2024-12-05' });
+      expect(await controlOf(placeId, '2024-12-05')).toMatchObject({ controller: 'hts', since: '2024-12-05', until: null, sourceEventIds: [seizure.id] });
     });
 
     it('puts a late report of an earlier seizure in valid-time order', async () => {
@@ -75,7 +80,7 @@ describe('territory.control.v1 projection (real read store)', () => {
       const late = seized(placeId, 'hts', '2024-11-29');
       const early = seized(placeId, 'syrian-government', '2016-12-22');
       await harness.given(late, early);
-      expect((await model.history(placeId)).map((p) => [p.controller, p.from, p.to])).toEqual([
+      expect((await history(placeId)).map((p) => [p.controller, p.from, p.to])).toEqual([
         ['syrian-government', '2016-12-22', '2024-11-29'],
         ['hts', '2024-11-29', null],
       ]);
@@ -86,7 +91,7 @@ describe('territory.control.v1 projection (real read store)', () => {
       const a = seized(placeId, 'hts', '2024-12-05');
       const b = seized(placeId, 'sna', '2024-12-05');
       await harness.given(a, b);
-      expect(await model.controlOf(placeId, '2024-12-06')).toMatchObject({
+      expect(await controlOf(placeId, '2024-12-06')).toMatchObject({
         controller: 'sna',
         disputed: true,
         contenders: ['hts', 'sna'],
@@ -100,7 +105,7 @@ describe('territory.control.v1 projection (real read store)', () => {
       const seizedIn = (factionId: string, date: string, precision: 'month' | 'year', extra: object = {}) =>
         harness.event('CitySeized', { placeId, factionId, occurred: { date, precision }, sources: source, ...extra }, stream);
       const fromScratch = async () => computeControlIntervals(await loadSeizures(harness.store.db, placeId)).map(toPeriod);
-      const brief = async () => (await model.history(placeId)).map((p) => [p.controller, p.from, p.to, p.disputed, p.contenders, p.sourceEventIds]);
+      const brief = async () => (await history(placeId)).map((p) => [p.controller, p.from, p.to, p.disputed, p.contenders, p.sourceEventIds]);
 
       // B's day report first; A's month report (starting earlier) recorded after it; then C's year report.
       const b = seized(placeId, 'b', '2012-07-15');
@@ -111,21 +116,21 @@ describe('territory.control.v1 projection (real read store)', () => {
       const steps = [b, a, c, correction, retraction];
       for (const step of steps) {
         await harness.given(step);
-        expect(await model.history(placeId)).toEqual(await fromScratch());
-        expect(await model.history(placeId, { kind: 'position', position: step.position })).toEqual(await model.history(placeId));
+        expect(await history(placeId)).toEqual(await fromScratch());
+        expect(await history(placeId, { kind: 'position', position: step.position })).toEqual(await history(placeId));
       }
       expect(await brief()).toEqual([
         ['a', '2012-07-01', '2012-07-15', false, ['a'], [a.id]],
         ['b', '2012-07-15', null, false, ['b'], [b.id]],
       ]);
       // As known after C's year report: A's interval disputed with C, B's with A and C; the first one, C's, not.
-      expect((await model.history(placeId, { kind: 'position', position: c.position })).map((p) => [p.controller, p.from, p.disputed, p.contenders, p.sourceEventIds])).toEqual([
+      expect((await history(placeId, { kind: 'position', position: c.position })).map((p) => [p.controller, p.from, p.disputed, p.contenders, p.sourceEventIds])).toEqual([
         ['c', '2012-01-01', false, ['c'], [c.id]],
         ['a', '2012-07-01', true, ['a', 'c'], [a.id, c.id]],
         ['b', '2012-07-15', true, ['a', 'b', 'c'], [b.id, a.id, c.id]],
       ]);
       // After the correction (B took it from A), B's interval is disputed with C only.
-      expect((await model.history(placeId, { kind: 'position', position: correction.position }))[2]).toMatchObject({ disputed: true, contenders: ['b', 'c'], sourceEventIds: [b.id, c.id] });
+      expect((await history(placeId, { kind: 'position', position: correction.position }))[2]).toMatchObject({ disputed: true, contenders: ['b', 'c'], sourceEventIds: [b.id, c.id] });
 
       // A month report recorded after a later day report inside that month: the interval before it ends earlier, the later one is disputed.
       const other = uid('homs');
@@ -135,13 +140,13 @@ describe('territory.control.v1 projection (real read store)', () => {
       await harness.given(late);
       const month = harness.event('CitySeized', { placeId: other, factionId: 'd', occurred: { date: '2012-05', precision: 'month' }, sources: source }, otherStream);
       await harness.given(month);
-      expect((await model.history(other)).map((p) => [p.controller, p.from, p.to, p.disputed, p.sourceEventIds.length])).toEqual([
+      expect((await history(other)).map((p) => [p.controller, p.from, p.to, p.disputed, p.sourceEventIds.length])).toEqual([
         ['a', '2012-01-01', '2012-03-01', false, 1],
         ['b', '2012-03-01', '2012-05-01', false, 1],
         ['d', '2012-05-01', '2012-05-10', false, 1],
         ['c', '2012-05-10', null, true, 2],
       ]);
-      expect(await model.history(other)).toEqual(computeControlIntervals(await loadSeizures(harness.store.db, other)).map(toPeriod));
+      expect(await history(other)).toEqual(computeControlIntervals(await loadSeizures(harness.store.db, other)).map(toPeriod));
     });
 
     it('delivered twice = unchanged (through the checkpoint and straight to the handler)', async () => {
@@ -163,11 +168,11 @@ describe('territory.control.v1 projection (real read store)', () => {
       const second = seized(placeId, 'hts', '2024-12-05');
       await harness.given(first, second);
       const beforeSecond = { kind: 'position', position: second.position - 1n } as const;
-      expect(await model.controlOf(placeId, '2024-12-06', beforeSecond)).toMatchObject({ controller: 'syrian-government' });
-      expect(await model.history(placeId, { kind: 'position', position: second.position })).toHaveLength(2);
-      expect(await model.controlOf(placeId, '2024-12-06', { kind: 'time', recordedAt: first.recordedAt })).toMatchObject({ controller: 'syrian-government' });
-      expect(await model.controlOf(placeId, '2024-12-06', { kind: 'time', recordedAt: second.recordedAt })).toMatchObject({ controller: 'hts' });
-      expect(await model.history(placeId, { kind: 'position', position: 0n })).toEqual([]);
+      expect(await controlOf(placeId, '2024-12-06', beforeSecond)).toMatchObject({ controller: 'syrian-government' });
+      expect(await history(placeId, { kind: 'position', position: second.position })).toHaveLength(2);
+      expect(await controlOf(placeId, '2024-12-06', { kind: 'time', recordedAt: first.recordedAt })).toMatchObject({ controller: 'syrian-government' });
+      expect(await controlOf(placeId, '2024-12-06', { kind: 'time', recordedAt: second.recordedAt })).toMatchObject({ controller: 'hts' });
+      expect(await history(placeId, { kind: 'position', position: 0n })).toEqual([]);
     });
 
     it('ignores a malformed recorded event instead of failing', async () => {
@@ -204,8 +209,8 @@ describe('territory.control.v1 projection (real read store)', () => {
       const seizure = seized(placeId, 'hts', '2024-12-06');
       const correction = harness.event('FactCorrected', { eventId: seizure.id, changes: { occurred: { date: '2024-12-05', precision: 'day' } }, reason: 'wrong day', notice: 'Hama fell on 5 December.' }, { streamName: `city-${placeId}` });
       await harness.given(seizure, correction);
-      expect(await model.controlOf(placeId, '2024-12-05')).toMatchObject({ controller: 'hts', since: '2024-12-05' });
-      expect(await model.controlOf(placeId, '2024-12-05', { kind: 'position', position: seizure.position })).toMatchObject({ controller: null });
+      expect(await controlOf(placeId, '2024-12-05')).toMatchObject({ controller: 'hts', since: '2024-12-05' });
+      expect(await controlOf(placeId, '2024-12-05', { kind: 'position', position: seizure.position })).toMatchObject({ controller: null });
     });
 
     it('delivered twice = unchanged', async () => {
@@ -213,7 +218,7 @@ describe('territory.control.v1 projection (real read store)', () => {
       const seizure = seized(placeId, 'hts', '2024-12-06');
       const correction = harness.event('FactCorrected', { eventId: seizure.id, changes: { factionId: 'sna' }, reason: 'misattributed', notice: 'It was the SNA.' });
       await harness.given(seizure, correction);
-      expect(await model.controlOf(placeId, '2024-12-07')).toMatchObject({ controller: 'sna' });
+      expect(await controlOf(placeId, '2024-12-07')).toMatchObject({ controller: 'sna' });
       const before = await harness.snapshot();
       await harness.given(correction);
       await harness.handleDirectly(correction);
@@ -240,8 +245,8 @@ describe('territory.control.v1 projection (real read store)', () => {
       const withdrawn = seized(placeId, 'hts', '2024-12-01');
       const retraction = harness.event('FactRetracted', { eventId: withdrawn.id, reason: 'hoax', notice: 'Hama did not fall on 1 December.' });
       await harness.given(kept, withdrawn, retraction);
-      expect(await model.history(placeId)).toEqual([expect.objectContaining({ controller: 'syrian-government', to: null })]);
-      expect(await model.controlOf(placeId, '2024-12-02', { kind: 'position', position: withdrawn.position })).toMatchObject({ controller: 'hts' });
+      expect(await history(placeId)).toEqual([expect.objectContaining({ controller: 'syrian-government', to: null })]);
+      expect(await controlOf(placeId, '2024-12-02', { kind: 'position', position: withdrawn.position })).toMatchObject({ controller: 'hts' });
       const before = await harness.snapshot();
       await harness.given(retraction);
       await harness.handleDirectly(retraction);

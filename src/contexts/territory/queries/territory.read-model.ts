@@ -152,14 +152,6 @@ export class TerritoryReadModel {
     return (await this.storedPlace(placeId)).intervals;
   }
 
-  async controlOf(placeId: string, asOf: string, asAt?: AsAt): Promise<PlaceControl> {
-    return toControl(placeId, await this.intervals(placeId, asAt), asOf);
-  }
-
-  async history(placeId: string, asAt?: AsAt): Promise<ControlPeriod[]> {
-    return (await this.intervals(placeId, asAt)).map(toPeriod);
-  }
-
   /** Every known place's controller on `asOf` (optionally only those a faction controls), by place id. */
   async controlOfAll(asOf: string, options: { factionId?: string; asAt?: AsAt } = {}): Promise<MapEntry[]> {
     // As known at asAt, a place registered later was not on the map yet (its seizures are later still), as
