@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs as parseCliArgs } from 'node:util';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
+import { parseCliArgs } from '../shared/cli/cli-args.js';
 import { answers, findImportTarget } from './import-target.js';
 import { formatSummary, progressReporter } from './import-progress.js';
 import type { ProjectionRunnerApi } from '../infrastructure/projections/projection-runner.js';
@@ -43,10 +43,8 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const known = { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } } as const;
-  const { values, positionals, tokens } = parseCliArgs({ args: argv, options: known, strict: false, allowPositionals: true, tokens: true });
-  const unknown = tokens.flatMap((token) => (token.kind === 'option' && !(token.name in known) ? [token.rawName] : []));
-  return { file: positionals[0], json: values.json === true, help: values.help === true, unknown: [...unknown, ...positionals.slice(1)] };
+  const { values, positionals, unknown } = parseCliArgs(argv, { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, 1);
+  return { file: positionals[0], json: values.json === true, help: values.help === true, unknown };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import path from 'node:path';
-import { parseArgs as parseCliArgs } from 'node:util';
 import { ConfigValidationError, loadConfig } from '../config/app-config.js';
 import { processesHoldingOpen } from '../import/data-dir-guard.js';
+import { parseCliArgs } from '../shared/cli/cli-args.js';
 
 const USAGE = `Usage: npm run rebuild -- NAME [--in-place] [--compare] [--json]
        npm run rebuild -- --list
@@ -47,8 +47,7 @@ function parseArgs(argv: string[]): Args {
     compare: { type: 'boolean' },
     json: { type: 'boolean' },
   } as const;
-  const { values, positionals, tokens } = parseCliArgs({ args: argv, options: known, strict: false, allowPositionals: true, tokens: true });
-  const unknown = tokens.flatMap((token) => (token.kind === 'option' && !(token.name in known) ? [token.rawName] : []));
+  const { values, positionals, unknown } = parseCliArgs(argv, known, 1);
   return {
     name: positionals[0],
     list: values.list === true,
@@ -56,7 +55,7 @@ function parseArgs(argv: string[]): Args {
     compare: values.compare === true,
     json: values.json === true,
     help: values.help === true,
-    unknown: [...unknown, ...positionals.slice(1)],
+    unknown,
   };
 }
 

@@ -12,7 +12,7 @@ describe('npm run api-key', () => {
   });
 
   it.each([
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unexpected argument\(s\): --bogus/],
     [[], /an owner and a role are required/],
     [['alice'], /an owner and a role are required/],
     [['alice', 'editor', 'key', 'extra'], /unexpected argument\(s\): extra/],
